@@ -1,0 +1,52 @@
+import { describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, loadConfig } from './config.js';
+
+const mainJs = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+
+describe('loadConfig', () => {
+  it('gives every key its default when the environment is empty', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', ROLE: 'all', RATE_LIMIT_MAX: 60, WEBHOOK_TIMEOUT_MS: 10_000 });
+    expect(config.WEBHOOK_RETRY_SCHEDULE).toEqual([30, 120, 300, 900, 3600, 21_600, 86_400]);
+  });
+
+  it('parses numbers, flags and lists from strings', () => {
+    const config = loadConfig({ PORT: '8080', WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_RETRY_SCHEDULE: '1, 2,3', ROLE: 'worker' });
+    expect(config).toMatchObject({ PORT: 8080, WEBHOOK_ALLOW_HTTP: true, WEBHOOK_RETRY_SCHEDULE: [1, 2, 3], ROLE: 'worker' });
+  });
+
+  it('names every bad variable and the value it got', () => {
+    const error = (() => {
+      try {
+        loadConfig({ PORT: 'eighty', ROLE: 'boss' });
+      } catch (thrown) {
+        return thrown;
+      }
+      throw new Error('loadConfig accepted a bad environment');
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toMatch(/PORT: .*\(got "eighty"\)/);
+    expect((error as ConfigError).message).toMatch(/ROLE: .*\(got "boss"\)/);
+  });
+
+  it('never echoes a secret it refuses', () => {
+    expect(() => loadConfig({ INTERNAL_API_TOKEN: 'short-secret' })).toThrow(/INTERNAL_API_TOKEN: must be at least 32 characters$/m);
+    expect(() => loadConfig({ INTERNAL_API_TOKEN: 'short-secret' })).not.toThrow(/short-secret/);
+  });
+});
+
+describe('the server process', () => {
+  it('stops at boot with a message naming a bad variable', () => {
+    const result = spawnSync(process.execPath, [mainJs], {
+      env: { PATH: process.env.PATH, PORT: 'not-a-port' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('PORT');
+    expect(result.stderr).toContain('"not-a-port"');
+    expect(result.stderr).toContain('did not start');
+  });
+});

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+
+const flag = z.stringbool({ truthy: ['true', '1', 'yes'], falsy: ['false', '0', 'no'] });
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const seconds = z
+  .string()
+  .transform((value) => value.split(',').map((part) => Number(part.trim())))
+  .pipe(z.array(z.number().int().positive()).min(1, 'needs at least one delay'));
+
+/**
+ * Every setting the server reads, parsed once at boot. Nothing else reads process.env.
+ * Each key: its default, and a line saying what it is for.
+ */
+const EnvSchema = z.object({
+  // HTTP port of the API; 0 picks a free one.
+  PORT: int(0, 65535).default(3000),
+  // Interface the API listens on; set 0.0.0.0 to serve beyond this machine.
+  HOST: z.string().min(1).default('127.0.0.1'),
+  // Public base URL printed in examples and links; defaults to http://HOST:PORT.
+  PUBLIC_URL: z.url().optional(),
+  // A real MongoDB (replica set, Atlas). Unset: an embedded FerretDB is started.
+  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
+  // Database name used with the embedded database (a MONGODB_URI names its own).
+  MONGODB_DB: z.string().regex(/^[A-Za-z0-9_]{1,63}$/, 'letters, digits and _ only').default('nebulahex'),
+  // Where the embedded database keeps its files.
+  DATA_DIR: z.string().min(1).default('.data'),
+  // What this process runs: the API, the delivery worker, or both.
+  ROLE: z.enum(['all', 'api', 'worker']).default('all'),
+  // pino log level.
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Bearer token of the internal API used by the bot engine; generated at boot when unset.
+  INTERNAL_API_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  // 32 bytes, base64: encrypts signing secrets and revealable keys at rest. Generated into DATA_DIR when unset with the embedded database.
+  ENCRYPTION_KEY: z
+    .string()
+    .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes encoded as base64')
+    .optional(),
+  // Seed a demo workspace, bots and conversations on an empty embedded database.
+  DEMO_SEED: flag.default(true),
+
+  // Requests one API key may make per window.
+  RATE_LIMIT_MAX: int(1, 1_000_000).default(60),
+  // Length of the sliding rate-limit window, in seconds.
+  RATE_LIMIT_WINDOW_SECONDS: int(1, 86_400).default(60),
+  // How long an Idempotency-Key is remembered, in hours.
+  IDEMPOTENCY_TTL_HOURS: int(1, 168).default(24),
+  // How long after creation a key may be revealed once more, in minutes.
+  KEY_REVEAL_WINDOW_MINUTES: int(0, 1440).default(10),
+
+  // Timeout of one delivery attempt, in milliseconds.
+  WEBHOOK_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  // Delays before each retry, in seconds, comma-separated.
+  WEBHOOK_RETRY_SCHEDULE: seconds.default([30, 120, 300, 900, 3600, 21_600, 86_400]),
+  // Random spread applied to each retry delay (0.2 = ±20 %).
+  WEBHOOK_RETRY_JITTER: z.coerce.number().min(0).max(1).default(0.2),
+  // Longest Retry-After honoured from a receiver, in seconds.
+  WEBHOOK_MAX_RETRY_AFTER_SECONDS: int(0, 604_800).default(86_400),
+  // Allow http:// targets (local development and tests only).
+  WEBHOOK_ALLOW_HTTP: flag.default(false),
+  // Allow private, loopback and link-local targets (local development and tests only).
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: flag.default(false),
+  // Consecutive failed deliveries after which a subscription is paused…
+  WEBHOOK_PAUSE_AFTER_FAILURES: int(1, 1_000_000).default(50),
+  // …provided it has not succeeded for at least this many hours.
+  WEBHOOK_PAUSE_AFTER_HOURS: z.coerce.number().min(0).max(720).default(24),
+  // Bytes of a receiver's answer kept with each attempt.
+  WEBHOOK_RESPONSE_EXCERPT_BYTES: int(0, 65_536).default(1024),
+  // How long an old signing secret keeps signing after rotation, in hours.
+  WEBHOOK_SECRET_OVERLAP_HOURS: z.coerce.number().min(0).max(720).default(24),
+  // Deliveries one worker process sends at once.
+  WORKER_CONCURRENCY: int(1, 1000).default(50),
+  // Days events and deliveries are kept.
+  RETENTION_DAYS: int(1, 3650).default(30),
+});
+
+export type Config = z.infer<typeof EnvSchema>;
+
+/** Never echoed in error messages. */
+const SECRET_KEYS = new Set(['MONGODB_URI', 'INTERNAL_API_TOKEN', 'ENCRYPTION_KEY']);
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment into the configuration; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const known = Object.fromEntries(
+    Object.keys(EnvSchema.shape)
+      .filter((key) => env[key] !== undefined && env[key] !== '')
+      .map((key) => [key, env[key]]),
+  );
+  const result = EnvSchema.safeParse(known);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const key = String(issue.path[0] ?? 'environment');
+        const shown = key in known && !SECRET_KEYS.has(key) ? ` (got ${JSON.stringify(known[key])})` : '';
+        return `${key}: ${issue.message}${shown}`;
+      }),
+    );
+  }
+  return result.data;
+}
+
+/** The configuration with every default, for tests and tools; `overrides` are already-parsed values. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...EnvSchema.parse({}), LOG_LEVEL: 'silent', ...overrides };
+}

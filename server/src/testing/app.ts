@@ -1,0 +1,62 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Agenda } from 'agenda';
+import type { Connection } from 'mongoose';
+import { pino } from 'pino';
+import type Koa from 'koa';
+import { createApp } from '../app.js';
+import { testConfig, type Config } from '../config.js';
+import { createScheduler } from '../scheduler/agenda.js';
+import { connectTestDatabase, dropTestDatabase, freshDatabaseUri } from './database.js';
+
+export interface TestApp {
+  /** `http://127.0.0.1:<port>` of the running app. */
+  baseUrl: string;
+  app: Koa;
+  config: Config;
+  connection: Connection;
+  agenda: Agenda;
+  /** fetch() against the app: `request('/api/v1/bots', {headers})`. */
+  request(path: string, init?: RequestInit): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export interface StartTestAppOptions {
+  config?: Partial<Config>;
+  /** Another app's database, to run two app instances on one database. */
+  databaseUri?: string;
+  /** Start Agenda's job processing (off by default: most tests need only scheduling). */
+  startScheduler?: boolean;
+}
+
+/** The real app on a fresh database, listening on 127.0.0.1 on a free port. */
+export async function startTestApp(options: StartTestAppOptions = {}): Promise<TestApp & { databaseUri: string }> {
+  const config = testConfig(options.config);
+  const databaseUri = options.databaseUri ?? freshDatabaseUri();
+  const connection = await connectTestDatabase(databaseUri);
+  const agenda = createScheduler(connection, { name: 'test', concurrency: 10, processEveryMs: 100 });
+  if (options.startScheduler) await agenda.start();
+  else await agenda.ready;
+  const logger = pino({ level: 'silent' });
+  const app = createApp({ config, deps: { connection, agenda, logger, isSchedulerReady: () => true } });
+  const server: Server = app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    baseUrl,
+    app,
+    config,
+    connection,
+    agenda,
+    databaseUri,
+    request: (path, init) => fetch(`${baseUrl}${path}`, init),
+    close: async () => {
+      server.closeAllConnections();
+      server.close();
+      await agenda.stop(false);
+      if (options.databaseUri) await connection.close();
+      else await dropTestDatabase(connection);
+    },
+  };
+}

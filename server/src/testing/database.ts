@@ -1,0 +1,28 @@
+import { randomBytes } from 'node:crypto';
+import mongoose, { type Connection } from 'mongoose';
+
+/** The database server of this test run, started by the jest global setup. */
+export function testServerUri(): string {
+  const uri = process.env.NEBULAHEX_TEST_MONGODB_URI;
+  if (!uri) throw new Error('NEBULAHEX_TEST_MONGODB_URI is not set: run the tests with `npm test`');
+  return uri;
+}
+
+/** A connection string to a database no other test uses. */
+export function freshDatabaseUri(): string {
+  const base = testServerUri();
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Connects to a fresh database; drop it with `dropTestDatabase`. */
+export async function connectTestDatabase(uri = freshDatabaseUri()): Promise<Connection> {
+  return mongoose.createConnection(uri).asPromise();
+}
+
+export async function dropTestDatabase(connection: Connection): Promise<void> {
+  await connection.dropDatabase().catch(() => {});
+  await connection.close();
+}
