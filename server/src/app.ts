@@ -4,7 +4,7 @@ import cors from '@koa/cors';
 import type { Agenda } from 'agenda';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import type { Config } from './config.js';
+import type { RuntimeConfig } from './config.js';
 import './http/state.js';
 import { requestContext } from './http/request-context.js';
 import { errorMiddleware } from './http/error-middleware.js';
@@ -22,7 +22,7 @@ export interface AppDeps {
 }
 
 export interface CreateAppOptions {
-  config: Config;
+  config: RuntimeConfig;
   deps: AppDeps;
 }
 

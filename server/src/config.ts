@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
 const flag = z.stringbool({ truthy: ['true', '1', 'yes'], falsy: ['false', '0', 'no'] });
@@ -105,7 +106,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return result.data;
 }
 
-/** The configuration with every default, for tests and tools; `overrides` are already-parsed values. */
-export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...EnvSchema.parse({}), LOG_LEVEL: 'silent', ...overrides };
+/** The configuration once boot has settled the secrets (see boot/secrets.ts): what the app runs with. */
+export type RuntimeConfig = Config & Required<Pick<Config, 'ENCRYPTION_KEY' | 'INTERNAL_API_TOKEN'>>;
+
+/** The configuration with every default and fresh secrets, for tests; `overrides` are already-parsed values. */
+export function testConfig(overrides: Partial<Config> = {}): RuntimeConfig {
+  return {
+    ...EnvSchema.parse({}),
+    LOG_LEVEL: 'silent',
+    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    INTERNAL_API_TOKEN: randomBytes(24).toString('base64url'),
+    ...overrides,
+  };
 }

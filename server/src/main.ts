@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import mongoose from 'mongoose';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { resolveSecrets } from './boot/secrets.js';
 import { createLogger } from './logger.js';
 import { startDatabase } from './db/embedded.js';
 import { createScheduler } from './scheduler/agenda.js';
@@ -21,7 +22,7 @@ function readConfig(): Config {
 }
 
 async function main(): Promise<void> {
-  const config = readConfig();
+  const config = await resolveSecrets(readConfig());
   const logger = createLogger(config);
   const database = await startDatabase({
     mongodbUri: config.MONGODB_URI,

@@ -6,7 +6,7 @@ import type { Connection } from 'mongoose';
 import { pino } from 'pino';
 import type Koa from 'koa';
 import { createApp } from '../app.js';
-import { testConfig, type Config } from '../config.js';
+import { testConfig, type Config, type RuntimeConfig } from '../config.js';
 import { createScheduler } from '../scheduler/agenda.js';
 import { connectTestDatabase, dropTestDatabase, freshDatabaseUri } from './database.js';
 
@@ -14,7 +14,7 @@ export interface TestApp {
   /** `http://127.0.0.1:<port>` of the running app. */
   baseUrl: string;
   app: Koa;
-  config: Config;
+  config: RuntimeConfig;
   connection: Connection;
   agenda: Agenda;
   /** fetch() against the app: `request('/api/v1/bots', {headers})`. */
