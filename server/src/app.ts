@@ -11,12 +11,15 @@ import { errorMiddleware } from './http/error-middleware.js';
 import { jsonBody, requireJson } from './http/body.js';
 import { NotFoundError } from './http/errors.js';
 import { healthRouter } from './health/routes.js';
+import type { EventPublisher } from './events/publisher.js';
 
 /** What the app needs from the outside world; main.ts and the tests provide it. */
 export interface AppDeps {
   connection: Connection;
   agenda: Agenda;
   logger: Logger;
+  /** The one way to emit an event (stores it, then fans it out to subscriptions). */
+  events: EventPublisher;
   /** True once the scheduler has started (or, for an API-only process, is connected). */
   isSchedulerReady: () => boolean;
 }

@@ -8,6 +8,7 @@ import { createLogger } from './logger.js';
 import { startDatabase } from './db/embedded.js';
 import { createScheduler } from './scheduler/agenda.js';
 import { createApp } from './app.js';
+import { createEventPublisher } from './events/publisher.js';
 
 const SHUTDOWN_GRACE_MS = 30_000;
 
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
   const uri = config.MONGODB_URI ?? `${database.uri}/${config.MONGODB_DB}`;
   const connection = await mongoose.createConnection(uri).asPromise();
   const agenda = createScheduler(connection, { name: `${config.ROLE}-${process.pid}`, concurrency: config.WORKER_CONCURRENCY });
+  const events = createEventPublisher({ connection });
   let schedulerReady = false;
   if (config.ROLE === 'api') {
     await agenda.ready; // schedules jobs, never runs them
@@ -44,7 +46,7 @@ async function main(): Promise<void> {
 
   let server: Server | undefined;
   if (config.ROLE !== 'worker') {
-    const app = createApp({ config, deps: { connection, agenda, logger, isSchedulerReady: () => schedulerReady } });
+    const app = createApp({ config, deps: { connection, agenda, logger, events, isSchedulerReady: () => schedulerReady } });
     server = app.listen(config.PORT, config.HOST);
     await once(server, 'listening');
     const address = server.address();

@@ -8,6 +8,7 @@ import type Koa from 'koa';
 import { createApp } from '../app.js';
 import { testConfig, type Config, type RuntimeConfig } from '../config.js';
 import { createScheduler } from '../scheduler/agenda.js';
+import { createEventPublisher } from '../events/publisher.js';
 import { connectTestDatabase, dropTestDatabase, freshDatabaseUri } from './database.js';
 
 export interface TestApp {
@@ -39,7 +40,7 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
   if (options.startScheduler) await agenda.start();
   else await agenda.ready;
   const logger = pino({ level: 'silent' });
-  const app = createApp({ config, deps: { connection, agenda, logger, isSchedulerReady: () => true } });
+  const app = createApp({ config, deps: { connection, agenda, logger, events: createEventPublisher({ connection }), isSchedulerReady: () => true } });
   const server: Server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
