@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { confidenceScore, phoneNumber, prefixedId, text, utcTimestamp } from './fields.js';
+
+/*
+ * The `data` of each event type (ARCHITECTURE §5). Objects are strict: a key the
+ * contract does not name is refused rather than silently stored and delivered.
+ */
+
+/** Null when the conversation has no session (e.g. created through the internal API without one). */
+const sessionId = () => text(200).nullable();
+
+const conversationRef = {
+  conversationId: prefixedId('cnv'),
+  botId: prefixedId('bot'),
+  sessionId: sessionId(),
+};
+
+export const MessageSentData = z.strictObject({
+  ...conversationRef,
+  messageId: prefixedId('msg'),
+  channel: text(50),
+  /** Null for messages that did not come from the bot's model (sent through the API). */
+  confidenceScore: confidenceScore().nullable(),
+  wasFallback: z.boolean(),
+  sentAt: utcTimestamp(),
+});
+
+/** What the bot learned about the visitor; any field may be missing, but not all of them. */
+export const CapturedFields = z
+  .strictObject({
+    email: z.email({ error: 'must be a valid email address' }).max(254).nullable().default(null),
+    name: text(200).nullable().default(null),
+    phone: phoneNumber().nullable().default(null),
+  })
+  .refine((fields) => fields.email !== null || fields.name !== null || fields.phone !== null, {
+    error: 'must contain at least one of email, name or phone',
+  });
+
+export const LeadCapturedData = z.strictObject({
+  ...conversationRef,
+  leadId: prefixedId('lead'),
+  capturedFields: CapturedFields,
+  capturedAt: utcTimestamp(),
+});
+
+export const OrderLookupData = z.strictObject({
+  ...conversationRef,
+  /** The shop's own order number, not a NebulaHex id. */
+  orderId: text(100),
+  /** Where the bot looked the order up, e.g. "shopify". */
+  lookupSource: text(100),
+  lookedUpAt: utcTimestamp(),
+});
+
+export const ConversationFallbackData = z.strictObject({
+  ...conversationRef,
+  lastMessage: text(10_000),
+  confidenceScore: confidenceScore(),
+  fellBackAt: utcTimestamp(),
+});
+
+export const ConversationEscalationData = z.strictObject({
+  ...conversationRef,
+  reason: text(1_000),
+  /** Plain text, one "Speaker: message" line per message, so a Zap can paste it anywhere. */
+  transcript: text(100_000),
+  escalatedAt: utcTimestamp(),
+});
+
+export type MessageSentData = z.output<typeof MessageSentData>;
+export type LeadCapturedData = z.output<typeof LeadCapturedData>;
+export type OrderLookupData = z.output<typeof OrderLookupData>;
+export type ConversationFallbackData = z.output<typeof ConversationFallbackData>;
+export type ConversationEscalationData = z.output<typeof ConversationEscalationData>;
