@@ -96,8 +96,9 @@ describe('parseEventData', () => {
     expect(fields({ lastMessage: '   ' })).toEqual(['data.lastMessage']);
   });
 
-  it('accepts a message without a confidence score and a conversation without a session', () => {
+  it('accepts a message without a confidence score (sent through the API), but not without a channel', () => {
     const sample = eventCatalog['message.sent'].sample;
-    expect(parseEventData('message.sent', { ...sample, confidenceScore: null, sessionId: null }).success).toBe(true);
+    expect(parseEventData('message.sent', { ...sample, confidenceScore: null }).success).toBe(true);
+    expect(issuesOf('message.sent', { ...sample, channel: 'Web Chat' }).map((issue) => issue.field)).toEqual(['data.channel']);
   });
 });

@@ -1,24 +1,22 @@
 import { z } from 'zod';
-import { confidenceScore, phoneNumber, prefixedId, text, utcTimestamp } from './fields.js';
+import { channel, confidenceScore, phoneNumber, prefixedId, text, utcTimestamp } from './fields.js';
 
 /*
  * The `data` of each event type (ARCHITECTURE §5). Objects are strict: a key the
  * contract does not name is refused rather than silently stored and delivered.
  */
 
-/** Null when the conversation has no session (e.g. created through the internal API without one). */
-const sessionId = () => text(200).nullable();
-
 const conversationRef = {
   conversationId: prefixedId('cnv'),
   botId: prefixedId('bot'),
-  sessionId: sessionId(),
+  /** The bot engine's session; every conversation has one (the API generates it when absent). */
+  sessionId: text(200),
 };
 
 export const MessageSentData = z.strictObject({
   ...conversationRef,
   messageId: prefixedId('msg'),
-  channel: text(50),
+  channel: channel(),
   /** Null for messages that did not come from the bot's model (sent through the API). */
   confidenceScore: confidenceScore().nullable(),
   wasFallback: z.boolean(),

@@ -24,3 +24,6 @@ export const phoneNumber = () =>
     .string()
     .trim()
     .regex(/^[+(]?[0-9][0-9 ().\-/]{1,38}[0-9]$/, { error: 'must be a phone number of 3 to 40 digits, spaces, +, -, ( or )' });
+
+/** Where a conversation happens (`web`, `whatsapp`, …), the same rule as the API's conversations. */
+export const channel = () => z.string().regex(/^[a-z0-9_-]{1,40}$/, { error: 'must be 1 to 40 lower-case letters, digits, _ or -' });
