@@ -1,4 +1,4 @@
-import Koa from 'koa';
+import Koa, { type Middleware } from 'koa';
 import Router from '@koa/router';
 import cors from '@koa/cors';
 import type { Agenda } from 'agenda';
@@ -12,6 +12,18 @@ import { jsonBody, requireJson } from './http/body.js';
 import { NotFoundError } from './http/errors.js';
 import { healthRouter } from './health/routes.js';
 import type { EventPublisher } from './events/publisher.js';
+import { apiKeyAuth } from './auth/middleware.js';
+import { rateLimit } from './ratelimit/middleware.js';
+import { idempotency } from './idempotency/middleware.js';
+import { internalTokenAuth } from './internal/auth.js';
+import { INTERNAL_PREFIX, PUBLIC_PREFIX } from './openapi/registry.js';
+import { openApiRouter } from './openapi/routes.js';
+import { docsRouter } from './docs/routes.js';
+import { authRouter } from './auth/routes.js';
+import { botsRouter } from './bots/routes.js';
+import { conversationsRouter } from './conversations/routes.js';
+import { actionsRouter } from './actions/routes.js';
+import { provisioningRouter } from './internal/routes.js';
 
 /** What the app needs from the outside world; main.ts and the tests provide it. */
 export interface AppDeps {
@@ -29,6 +41,29 @@ export interface CreateAppOptions {
   deps: AppDeps;
 }
 
+/** What every router factory receives. */
+export interface RouteFactoryOptions {
+  config: RuntimeConfig;
+  deps: AppDeps;
+}
+
+/** Builds one concept's router; paths are relative to its API (`/bots`, not `/api/v1/bots`). */
+export type RouterFactory = (options: RouteFactoryOptions) => Router;
+
+/** The public API (`/api/v1`), behind API key → rate limit → idempotency. Document each route with `documentPublic`. */
+const publicRouters: RouterFactory[] = [authRouter, botsRouter, conversationsRouter, actionsRouter];
+
+/** The internal API (`/internal/v1`), behind the internal token. Document each route with `documentInternal`. */
+const internalRouters: RouterFactory[] = [provisioningRouter];
+
+/** One API: its guards run, in order, before any of its routes (only for paths a route matches). */
+function apiRouter(prefix: string, guards: Middleware[], routers: Router[]): Router {
+  const api = new Router({ prefix });
+  api.use(...guards);
+  for (const router of routers) api.use(router.routes(), router.allowedMethods());
+  return api;
+}
+
 const CORS_ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'];
 const CORS_EXPOSED_HEADERS = [
   'RateLimit-Limit',
@@ -40,7 +75,7 @@ const CORS_EXPOSED_HEADERS = [
 ];
 
 /** Builds the Koa app: the middleware pipeline, then every concept's router. */
-export function createApp({ deps }: CreateAppOptions): Koa {
+export function createApp({ config, deps }: CreateAppOptions): Koa {
   const app = new Koa();
   app.silent = true; // errors are logged by errorMiddleware with their request id
   app.use(requestContext(deps.logger));
@@ -49,7 +84,19 @@ export function createApp({ deps }: CreateAppOptions): Koa {
   app.use(requireJson());
   app.use(jsonBody());
 
-  const routers: Router[] = [healthRouter(deps)];
+  const publicGuards = [
+    apiKeyAuth(deps),
+    rateLimit({ ...deps, max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_SECONDS * 1000 }),
+    idempotency({ ...deps, ttlHours: config.IDEMPOTENCY_TTL_HOURS }),
+  ];
+  const build = (factory: RouterFactory) => factory({ config, deps });
+  const routers: Router[] = [
+    healthRouter(deps),
+    openApiRouter({ config }), // unauthenticated: mounted before the public API's guards
+    docsRouter(),
+    apiRouter(PUBLIC_PREFIX, publicGuards, publicRouters.map(build)),
+    apiRouter(INTERNAL_PREFIX, [internalTokenAuth(config.INTERNAL_API_TOKEN)], internalRouters.map(build)),
+  ];
   for (const router of routers) app.use(router.routes());
 
   app.use((ctx) => {

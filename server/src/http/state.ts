@@ -1,9 +1,12 @@
 import type { Logger } from 'pino';
+import type { ApiKeyAuth } from '../auth/middleware.js';
 
 declare module 'koa' {
   interface DefaultState {
     /** Set by requestContext on every request. */
     requestId: string;
     log: Logger;
+    /** Set by apiKeyAuth on the public API; absent elsewhere. */
+    auth?: ApiKeyAuth;
   }
 }

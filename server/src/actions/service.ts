@@ -1,0 +1,69 @@
+import type { Connection } from 'mongoose';
+import { getConversation } from '../conversations/service.js';
+import { conversationModel, messageModel, type MessageDoc } from '../conversations/model.js';
+import { newId } from '../db/model.js';
+import type { EventPublisher } from '../events/publisher.js';
+import { ConflictError } from '../http/errors.js';
+
+export interface ActionDeps {
+  connection: Connection;
+  events: EventPublisher;
+}
+
+export interface Caller {
+  workspaceId: string;
+  apiKeyId: string;
+}
+
+/**
+ * Stores a message from the team and emits `message.sent`. A resolved conversation is
+ * refused (409 `conversation_resolved`): its session is closed, so the message would
+ * reach nobody; resolving is final from the API's side.
+ */
+export async function sendMessage({ connection, events }: ActionDeps, caller: Caller, input: { conversationId: string; message: string }): Promise<MessageDoc> {
+  const conversation = await getConversation(connection, caller.workspaceId, input.conversationId);
+  if (conversation.status === 'resolved') {
+    throw new ConflictError('The conversation is resolved: messages can no longer be sent to it.', 'conversation_resolved');
+  }
+  const sentAt = new Date();
+  const message: MessageDoc = {
+    _id: newId('msg'),
+    workspaceId: caller.workspaceId,
+    conversationId: conversation._id,
+    botId: conversation.botId,
+    sender: 'team',
+    text: input.message,
+    channel: conversation.channel,
+    sentAt,
+    apiKeyId: caller.apiKeyId,
+  };
+  await messageModel(connection).create(message);
+  await conversationModel(connection).updateOne({ _id: conversation._id, workspaceId: caller.workspaceId }, { $set: { updatedAt: sentAt } });
+  await events.publish({
+    workspaceId: caller.workspaceId,
+    type: 'message.sent',
+    data: {
+      conversationId: conversation._id,
+      botId: conversation.botId,
+      sessionId: conversation.sessionId,
+      messageId: message._id,
+      channel: conversation.channel,
+      confidenceScore: 1,
+      wasFallback: false,
+      sentAt: sentAt.toISOString(),
+    },
+  });
+  return message;
+}
+
+/** Marks the conversation resolved; resolving it again answers the first resolution. */
+export async function resolveConversation({ connection }: Pick<ActionDeps, 'connection'>, caller: Caller, conversationId: string): Promise<Date> {
+  const now = new Date();
+  const resolved = await conversationModel(connection).updateOne(
+    { _id: conversationId, workspaceId: caller.workspaceId, status: { $ne: 'resolved' } },
+    { $set: { status: 'resolved', resolvedAt: now, resolvedByApiKeyId: caller.apiKeyId, updatedAt: now } },
+  );
+  if (resolved.modifiedCount === 1) return now;
+  const conversation = await getConversation(connection, caller.workspaceId, conversationId);
+  return conversation.resolvedAt ?? now;
+}

@@ -1,0 +1,94 @@
+import type { Connection } from 'mongoose';
+import { z } from 'zod';
+import { conversationModel, messageModel, MESSAGE_SENDERS, type MessageDoc } from './model.js';
+
+/** An ingested event, already validated against the catalog by the caller. */
+export interface IngestedEvent {
+  workspaceId: string;
+  type: string;
+  data: Record<string, unknown>;
+}
+
+export interface AppliedEvent {
+  /** False when the event type changes no conversation, or its conversation is not the workspace's. */
+  applied: boolean;
+}
+
+// Only the fields this module reads; the catalog in shared/ is the full contract.
+const optionalText = z.string().nullish().transform((value) => value ?? null);
+const LeadCaptured = z.object({
+  conversationId: z.string(),
+  leadId: z.string(),
+  capturedFields: z.object({ email: optionalText, name: optionalText, phone: optionalText }).partial().default({}),
+  capturedAt: z.coerce.date().optional(),
+});
+const Escalation = z.object({ conversationId: z.string(), reason: optionalText, escalatedAt: z.coerce.date().optional() });
+const MessageSent = z.object({
+  conversationId: z.string(),
+  botId: z.string(),
+  messageId: z.string(),
+  channel: z.string().optional(),
+  sentAt: z.coerce.date().optional(),
+  text: z.string().optional(),
+  sender: z.enum(MESSAGE_SENDERS).optional(),
+});
+
+type Handler = (connection: Connection, workspaceId: string, data: unknown) => Promise<boolean>;
+
+const handlers: Record<string, Handler> = {
+  'lead.captured': async (connection, workspaceId, raw) => {
+    const data = LeadCaptured.parse(raw);
+    const fields = data.capturedFields;
+    const lead = {
+      leadId: data.leadId,
+      email: fields.email ? fields.email.toLowerCase() : null,
+      name: fields.name ?? null,
+      phone: fields.phone ?? null,
+      capturedAt: data.capturedAt ?? new Date(),
+    };
+    const result = await conversationModel(connection).updateOne({ _id: data.conversationId, workspaceId }, { $set: { lead, updatedAt: new Date() } });
+    return result.matchedCount === 1;
+  },
+  'conversation.escalation': async (connection, workspaceId, raw) => {
+    const data = Escalation.parse(raw);
+    const result = await conversationModel(connection).updateOne(
+      { _id: data.conversationId, workspaceId },
+      { $set: { status: 'escalated', escalationReason: data.reason, escalatedAt: data.escalatedAt ?? new Date(), updatedAt: new Date() } },
+    );
+    return result.matchedCount === 1;
+  },
+  'message.sent': async (connection, workspaceId, raw) => {
+    const data = MessageSent.parse(raw);
+    const conversation = await conversationModel(connection).findOneAndUpdate(
+      { _id: data.conversationId, workspaceId },
+      { $set: { updatedAt: new Date() } },
+    ).lean();
+    if (!conversation) return false;
+    const message: MessageDoc = {
+      _id: data.messageId,
+      workspaceId,
+      conversationId: conversation._id,
+      botId: data.botId,
+      sender: data.sender ?? 'bot',
+      text: data.text ?? '',
+      channel: data.channel ?? conversation.channel,
+      sentAt: data.sentAt ?? new Date(),
+      apiKeyId: null,
+    };
+    // Keyed on the message id, so an event ingested twice stores one message.
+    await messageModel(connection).updateOne({ _id: message._id, workspaceId }, { $setOnInsert: message }, { upsert: true });
+    return true;
+  },
+};
+
+/**
+ * Lets an ingested event change the conversation it concerns (internal POST /events
+ * calls it after validating the event): `lead.captured` stores the lead,
+ * `conversation.escalation` marks the conversation escalated, `message.sent` stores the
+ * message. Every write is scoped to the event's workspace; other types change nothing.
+ */
+export async function applyEventToConversation(connection: Connection, event: IngestedEvent): Promise<AppliedEvent> {
+  const handler = handlers[event.type];
+  if (!handler) return { applied: false };
+  return { applied: await handler(connection, event.workspaceId, event.data) };
+}

@@ -1,0 +1,63 @@
+import type { Context, Middleware } from 'koa';
+import type { Connection } from 'mongoose';
+import type { Logger } from 'pino';
+import { authOf } from '../auth/middleware.js';
+import { ApiError, ConflictError, ValidationError } from '../http/errors.js';
+import { canonicalJson, sha256 } from './fingerprint.js';
+import { createIdempotencyStore } from './store.js';
+
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+const SWEEP_EVERY_MS = 60_000;
+
+export class IdempotencyKeyReusedError extends ApiError {
+  constructor() {
+    super(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request body. Use a new key for a new request.');
+  }
+}
+
+function keyOf(ctx: Context): string | undefined {
+  const key = ctx.get('Idempotency-Key');
+  if (key === '') return undefined;
+  if (!KEY_PATTERN.test(key)) throw new ValidationError([{ field: 'Idempotency-Key', message: 'must be 1–255 printable ASCII characters' }]);
+  return key;
+}
+
+/**
+ * `Idempotency-Key` on POST: the first request runs; for `ttlHours` the same key and
+ * body replay its stored answer (`Idempotent-Replayed: true`), another body is a 422,
+ * and a repeat while the first still runs is a 409. Only successful answers are kept:
+ * a failed request changed nothing, so its key is released for a retry.
+ */
+export function idempotency({ connection, logger, ttlHours }: { connection: Connection; logger: Logger; ttlHours: number }): Middleware {
+  const store = createIdempotencyStore(connection);
+  let lastSweep = 0;
+  return async (ctx, next) => {
+    const key = ctx.method === 'POST' ? keyOf(ctx) : undefined;
+    if (key === undefined) return next();
+    const { workspaceId } = authOf(ctx);
+    const id = sha256(canonicalJson([workspaceId, ctx.method, ctx.path, key]));
+    const claim = await store.claim({ id, workspaceId, fingerprint: sha256(canonicalJson(ctx.request.body ?? null)), ttlMs: ttlHours * 3_600_000 });
+    if (Date.now() - lastSweep > SWEEP_EVERY_MS) {
+      lastSweep = Date.now();
+      store.sweep().catch((err: unknown) => logger.warn({ err }, 'idempotency sweep failed'));
+    }
+    if (!claim.owned) {
+      const { record } = claim;
+      if (record.fingerprint !== sha256(canonicalJson(ctx.request.body ?? null))) throw new IdempotencyKeyReusedError();
+      if (record.state === 'in_flight') throw new ConflictError('A request with this Idempotency-Key is still running: retry in a moment.', 'idempotency_request_in_progress');
+      ctx.status = record.status ?? 200;
+      ctx.body = record.body === null ? null : (JSON.parse(record.body) as unknown);
+      ctx.set('Idempotent-Replayed', 'true');
+      return;
+    }
+    try {
+      await next();
+    } catch (error) {
+      await store.release(id);
+      throw error;
+    }
+    const succeeded = ctx.status >= 200 && ctx.status < 300;
+    if (succeeded) await store.complete(id, ctx.status, JSON.stringify(ctx.body ?? null));
+    else await store.release(id);
+  };
+}

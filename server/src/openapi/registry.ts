@@ -1,0 +1,106 @@
+import { OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+
+/**
+ * Every operation of the public and internal APIs, described with the same zod schemas
+ * that validate the requests. Each concept documents its routes beside them with
+ * `documentPublic` / `documentInternal`; `openapi/document.ts` turns the registry into
+ * the OpenAPI 3.1 document. It is module state on purpose: it holds static
+ * declarations made once at import, never request data.
+ */
+export const openApiRegistry = new OpenAPIRegistry();
+
+export const PUBLIC_PREFIX = '/api/v1';
+export const INTERNAL_PREFIX = '/internal/v1';
+
+export const ErrorOut = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ example: 'validation_failed' }),
+      message: z.string(),
+      details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+openApiRegistry.registerComponent('securitySchemes', 'apiKey', {
+  type: 'http',
+  scheme: 'bearer',
+  description: 'An API key: `Authorization: Bearer nhx_sk_…`.',
+});
+openApiRegistry.registerComponent('securitySchemes', 'internalToken', {
+  type: 'http',
+  scheme: 'bearer',
+  description: 'The internal API token (`INTERNAL_API_TOKEN`) of the bot engine.',
+});
+
+const RATE_LIMIT_HEADERS = {
+  'RateLimit-Limit': { description: 'Requests allowed per window.', schema: { type: 'integer' as const } },
+  'RateLimit-Remaining': { description: 'Requests left in the current window.', schema: { type: 'integer' as const } },
+  'RateLimit-Reset': { description: 'Seconds until a request slot frees up.', schema: { type: 'integer' as const } },
+};
+
+const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ErrorOut } } });
+
+/** A documented operation; `path` is relative to its API and written as the router writes it (`/bots/:id`). */
+export type DocumentedRoute = Omit<RouteConfig, 'path'> & { path: string };
+
+const toOpenApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+
+/** Documents an operation of the public API (`/api/v1`): bearer key, rate-limit headers, common errors. */
+export function documentPublic(route: DocumentedRoute): void {
+  const isPost = route.method === 'post';
+  const responses = Object.fromEntries(
+    Object.entries(route.responses).map(([status, response]) => [
+      status,
+      'description' in response ? { ...response, headers: RATE_LIMIT_HEADERS } : response,
+    ]),
+  );
+  openApiRegistry.registerPath({
+    ...route,
+    path: `${PUBLIC_PREFIX}${toOpenApiPath(route.path)}`,
+    security: [{ apiKey: [] }],
+    request: {
+      ...route.request,
+      ...(isPost ? { headers: z.object({ 'Idempotency-Key': z.string().min(1).max(255).optional() }) } : {}),
+    },
+    responses: {
+      ...responses,
+      401: errorResponse('The API key is missing, malformed, unknown or revoked.'),
+      ...(route.request?.body || route.request?.query ? { 422: errorResponse('The request is not valid; `details` names each field.') } : {}),
+      ...(isPost ? { 409: errorResponse('The conflict named by `code` (e.g. a request with this Idempotency-Key is still running).') } : {}),
+      429: { ...errorResponse('Over the rate limit: retry after `Retry-After` seconds.'), headers: { 'Retry-After': { schema: { type: 'integer' } } } },
+    },
+  });
+}
+
+/** Documents an operation of the internal API (`/internal/v1`). */
+export function documentInternal(route: DocumentedRoute): void {
+  openApiRegistry.registerPath({
+    ...route,
+    path: `${INTERNAL_PREFIX}${toOpenApiPath(route.path)}`,
+    tags: route.tags ?? ['Internal'],
+    security: [{ internalToken: [] }],
+    responses: {
+      ...route.responses,
+      401: errorResponse('The internal token is missing or wrong.'),
+      ...(route.request?.body ? { 422: errorResponse('The request is not valid; `details` names each field.') } : {}),
+    },
+  });
+}
+
+/** A JSON response of `schema` for a documented route. */
+export function jsonResponse(description: string, schema: z.ZodType) {
+  return { description, content: { 'application/json': { schema } } };
+}
+
+/** A JSON request body of `schema` for a documented route. */
+export function jsonBodyOf(schema: z.ZodType) {
+  return { required: true, content: { 'application/json': { schema } } };
+}
+
+/** `{ id }` path parameter schema with a description. */
+export const IdParam = (description: string) => z.object({ id: z.string().meta({ description }) });
+
+/** Standard 404 response for routes that take an id. */
+export const notFound = errorResponse('No such resource in this workspace.');

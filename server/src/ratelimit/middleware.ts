@@ -1,0 +1,32 @@
+import type { Middleware } from 'koa';
+import type { Connection } from 'mongoose';
+import type { Logger } from 'pino';
+import { authOf } from '../auth/middleware.js';
+import { RateLimitedError } from '../http/errors.js';
+import { createRateLimiter, type RateLimitOptions } from './limiter.js';
+
+const SWEEP_EVERY_MS = 60_000;
+
+/**
+ * Per-API-key rate limit (after auth): `RateLimit-*` headers on every answer, 429 with
+ * `Retry-After` over the limit. Stale buckets are swept at most once a minute per
+ * process instead of by a TTL index, which FerretDB 1.x lacks.
+ */
+export function rateLimit({ connection, logger, ...options }: RateLimitOptions & { connection: Connection; logger: Logger }): Middleware {
+  const limiter = createRateLimiter(connection, options);
+  let lastSweep = 0;
+  return async (ctx, next) => {
+    const decision = await limiter.hit(authOf(ctx).apiKeyId);
+    ctx.set({
+      'RateLimit-Limit': String(decision.limit),
+      'RateLimit-Remaining': String(decision.remaining),
+      'RateLimit-Reset': String(decision.resetSeconds),
+    });
+    if (Date.now() - lastSweep > SWEEP_EVERY_MS) {
+      lastSweep = Date.now();
+      limiter.sweep().catch((err: unknown) => logger.warn({ err }, 'rate-limit sweep failed'));
+    }
+    if (!decision.allowed) throw new RateLimitedError(decision.resetSeconds);
+    await next();
+  };
+}

@@ -1,0 +1,27 @@
+import type { Connection } from 'mongoose';
+import type { ApiKeyService } from '../auth/service.js';
+import type { ApiKeyDoc } from '../auth/model.js';
+import { newId } from '../db/model.js';
+import { NotFoundError } from '../http/errors.js';
+import { workspaceModel, type WorkspaceDoc } from './model.js';
+
+export const FIRST_KEY_NAME = 'Admin key';
+
+/** Creates a workspace with its first admin key (the only way to get the first key). */
+export async function createWorkspace(
+  { connection, apiKeys }: { connection: Connection; apiKeys: ApiKeyService },
+  name: string,
+): Promise<{ workspace: WorkspaceDoc; key: ApiKeyDoc; plain: string }> {
+  const now = new Date();
+  const workspace: WorkspaceDoc = { _id: newId('ws'), name, createdAt: now, updatedAt: now };
+  await workspaceModel(connection).create(workspace);
+  const { key, plain } = await apiKeys.create({ workspaceId: workspace._id, name: FIRST_KEY_NAME, role: 'admin' });
+  return { workspace, key, plain };
+}
+
+/** The workspace, or 404. */
+export async function getWorkspace(connection: Connection, workspaceId: string): Promise<WorkspaceDoc> {
+  const workspace = await workspaceModel(connection).findById(workspaceId).lean<WorkspaceDoc>();
+  if (!workspace) throw new NotFoundError('Workspace', 'workspace_not_found');
+  return workspace;
+}
