@@ -24,6 +24,11 @@ import { botsRouter } from './bots/routes.js';
 import { conversationsRouter } from './conversations/routes.js';
 import { actionsRouter } from './actions/routes.js';
 import { provisioningRouter } from './internal/routes.js';
+import type { DeliveryEngine } from './deliveries/engine.js';
+import { hooksRouter } from './hooks/routes.js';
+import { deliveriesRouter } from './deliveries/routes.js';
+import { eventsRouter, ingestEventsRouter } from './events/routes.js';
+import { triggersRouter } from './triggers/routes.js';
 
 /** What the app needs from the outside world; main.ts and the tests provide it. */
 export interface AppDeps {
@@ -32,6 +37,8 @@ export interface AppDeps {
   logger: Logger;
   /** The one way to emit an event (stores it, then fans it out to subscriptions). */
   events: EventPublisher;
+  /** Webhook delivery: starts first attempts (in this process, or through a worker for ROLE=api). */
+  deliveries: DeliveryEngine;
   /** True once the scheduler has started (or, for an API-only process, is connected). */
   isSchedulerReady: () => boolean;
 }
@@ -51,10 +58,10 @@ export interface RouteFactoryOptions {
 export type RouterFactory = (options: RouteFactoryOptions) => Router;
 
 /** The public API (`/api/v1`), behind API key → rate limit → idempotency. Document each route with `documentPublic`. */
-const publicRouters: RouterFactory[] = [authRouter, botsRouter, conversationsRouter, actionsRouter];
+const publicRouters: RouterFactory[] = [authRouter, botsRouter, conversationsRouter, actionsRouter, hooksRouter, deliveriesRouter, eventsRouter, triggersRouter];
 
 /** The internal API (`/internal/v1`), behind the internal token. Document each route with `documentInternal`. */
-const internalRouters: RouterFactory[] = [provisioningRouter];
+const internalRouters: RouterFactory[] = [provisioningRouter, ingestEventsRouter];
 
 /** One API: its guards run, in order, before any of its routes (only for paths a route matches). */
 function apiRouter(prefix: string, guards: Middleware[], routers: Router[]): Router {

@@ -6,7 +6,7 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 const seconds = z
   .string()
   .transform((value) => value.split(',').map((part) => Number(part.trim())))
-  .pipe(z.array(z.number().int().positive()).min(1, 'needs at least one delay'));
+  .pipe(z.array(z.number().positive()).min(1, 'needs at least one delay')); // fractions allowed so tests can retry in milliseconds
 
 /**
  * Every setting the server reads, parsed once at boot. Nothing else reads process.env.
@@ -68,6 +68,8 @@ const EnvSchema = z.object({
   WEBHOOK_RESPONSE_EXCERPT_BYTES: int(0, 65_536).default(1024),
   // How long an old signing secret keeps signing after rotation, in hours.
   WEBHOOK_SECRET_OVERLAP_HOURS: z.coerce.number().min(0).max(720).default(24),
+  // How often a worker looks for deliveries left unfinished by a crashed process, in seconds.
+  WEBHOOK_SWEEP_SECONDS: z.coerce.number().min(0.1).max(3600).default(15),
   // Deliveries one worker process sends at once.
   WORKER_CONCURRENCY: int(1, 1000).default(50),
   // Days events and deliveries are kept.

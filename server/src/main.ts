@@ -9,6 +9,8 @@ import { startDatabase } from './db/embedded.js';
 import { createScheduler } from './scheduler/agenda.js';
 import { createApp } from './app.js';
 import { createEventPublisher } from './events/publisher.js';
+import { createDeliveryEngine } from './deliveries/engine.js';
+import { defineDeliveryJobs, scheduleDeliveryJobs } from './deliveries/jobs.js';
 
 const SHUTDOWN_GRACE_MS = 30_000;
 
@@ -22,9 +24,18 @@ function readConfig(): Config {
   }
 }
 
+/** On the embedded database the demo runs on one machine: its receivers are local http URLs. */
+function allowLocalTargets(config: Config): Config {
+  if (config.MONGODB_URI) return config;
+  return { ...config, WEBHOOK_ALLOW_HTTP: true, WEBHOOK_ALLOW_PRIVATE_TARGETS: true };
+}
+
 async function main(): Promise<void> {
-  const config = await resolveSecrets(readConfig());
+  const config = await resolveSecrets(allowLocalTargets(readConfig()));
   const logger = createLogger(config);
+  if (!config.MONGODB_URI) {
+    logger.warn('embedded database: webhooks may target http:// and private addresses (WEBHOOK_ALLOW_HTTP, WEBHOOK_ALLOW_PRIVATE_TARGETS); never run it like this in production');
+  }
   const database = await startDatabase({
     mongodbUri: config.MONGODB_URI,
     dataDir: resolve(config.DATA_DIR, 'db'),
@@ -35,18 +46,24 @@ async function main(): Promise<void> {
   const uri = config.MONGODB_URI ?? `${database.uri}/${config.MONGODB_DB}`;
   const connection = await mongoose.createConnection(uri).asPromise();
   const agenda = createScheduler(connection, { name: `${config.ROLE}-${process.pid}`, concurrency: config.WORKER_CONCURRENCY });
-  const events = createEventPublisher({ connection });
+  const sendsInProcess = config.ROLE !== 'api';
+  const deliveries = createDeliveryEngine({ connection, agenda, logger, config, sendsInProcess });
+  const events = createEventPublisher({ connection, deliveries });
   let schedulerReady = false;
-  if (config.ROLE === 'api') {
-    await agenda.ready; // schedules jobs, never runs them
-  } else {
+  if (sendsInProcess) {
+    defineDeliveryJobs({ agenda, engine: deliveries, connection, logger, config });
     await agenda.start();
+    await scheduleDeliveryJobs({ agenda, config });
+    // A worker that starts picks up what a crashed one left, without waiting for the sweep.
+    await deliveries.sweep();
+  } else {
+    await agenda.ready; // hands deliveries to the workers, never runs jobs
   }
   schedulerReady = true;
 
   let server: Server | undefined;
   if (config.ROLE !== 'worker') {
-    const app = createApp({ config, deps: { connection, agenda, logger, events, isSchedulerReady: () => schedulerReady } });
+    const app = createApp({ config, deps: { connection, agenda, logger, events, deliveries, isSchedulerReady: () => schedulerReady } });
     server = app.listen(config.PORT, config.HOST);
     await once(server, 'listening');
     const address = server.address();
@@ -77,6 +94,8 @@ async function main(): Promise<void> {
       await closed;
     }
     await agenda.drain({ timeout: SHUTDOWN_GRACE_MS, closeConnection: false });
+    await Promise.race([deliveries.idle(), new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref())]);
+    await deliveries.close();
     await connection.close();
     await database.stop();
     logger.info('stopped');

@@ -25,6 +25,7 @@ const EventSchema = new Schema<EventDoc>(
   { versionKey: false, minimize: false },
 );
 EventSchema.index({ workspaceId: 1, type: 1, _id: -1 });
+EventSchema.index({ workspaceId: 1, _id: -1 });
 EventSchema.index({ createdAt: 1 });
 
 export const eventModel = defineModel('Event', EventSchema);

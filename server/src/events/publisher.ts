@@ -1,5 +1,7 @@
 import type { Connection } from 'mongoose';
 import { newId } from '../db/model.js';
+import type { DeliveryEngine } from '../deliveries/engine.js';
+import { fanOut } from '../deliveries/fanout.js';
 import { eventModel, type EventDoc } from './model.js';
 
 export interface PublishEventInput {
@@ -9,12 +11,16 @@ export interface PublishEventInput {
   /** Caller-chosen id (`evt_…`): publishing the same id twice stores one event. */
   id?: string;
   test?: boolean;
+  /** Deliver to this subscription only (test events), instead of every matching one. */
+  subscriptionId?: string;
 }
 
 export interface PublishedEvent {
   event: EventDoc;
   /** True when an event with this id existed already (nothing new was stored). */
   duplicate: boolean;
+  /** The event's deliveries, one per matching subscription. */
+  deliveryIds: string[];
 }
 
 /** The one way anything emits an event. */
@@ -24,29 +30,42 @@ export interface EventPublisher {
 
 export interface EventPublisherDeps {
   connection: Connection;
+  /** Starts the first attempts; without it deliveries wait for a worker's sweep. */
+  deliveries?: Pick<DeliveryEngine, 'enqueue'>;
 }
 
-/** Stores the event durably before answering. */
-export function createEventPublisher({ connection }: EventPublisherDeps): EventPublisher {
+/**
+ * Stores the event and one delivery per matching subscription before answering, then
+ * starts the first attempts at once. Publishing an id again repeats the fan-out, so a
+ * caller retrying after a crash between the two writes still gets every delivery.
+ */
+export function createEventPublisher({ connection, deliveries }: EventPublisherDeps): EventPublisher {
   const Events = eventModel(connection);
   return {
     async publish(input) {
-      const id = input.id ?? newId('evt');
-      const botId = typeof input.data.botId === 'string' ? input.data.botId : null;
-      const candidate: EventDoc = {
-        _id: id,
-        workspaceId: input.workspaceId,
-        type: input.type,
-        botId,
-        test: input.test ?? false,
-        data: input.data,
-        createdAt: new Date(),
-      };
-      const result = await Events.updateOne({ _id: id }, { $setOnInsert: candidate }, { upsert: true });
-      if (result.upsertedCount === 1) return { event: candidate, duplicate: false };
-      const existing = await Events.findById(id).lean<EventDoc>();
-      if (!existing) throw new Error(`event ${id} vanished while publishing`);
-      return { event: existing, duplicate: true };
+      const { event, duplicate } = await storeEvent(Events, input);
+      const fannedOut = await fanOut(connection, event, input.subscriptionId);
+      await deliveries?.enqueue(fannedOut.dueIds);
+      return { event, duplicate, deliveryIds: fannedOut.deliveryIds };
     },
   };
+}
+
+async function storeEvent(Events: ReturnType<typeof eventModel>, input: PublishEventInput): Promise<{ event: EventDoc; duplicate: boolean }> {
+  const id = input.id ?? newId('evt');
+  const botId = typeof input.data.botId === 'string' ? input.data.botId : null;
+  const candidate: EventDoc = {
+    _id: id,
+    workspaceId: input.workspaceId,
+    type: input.type,
+    botId,
+    test: input.test ?? false,
+    data: input.data,
+    createdAt: new Date(),
+  };
+  const result = await Events.updateOne({ _id: id }, { $setOnInsert: candidate }, { upsert: true });
+  if (result.upsertedCount === 1) return { event: candidate, duplicate: false };
+  const existing = await Events.findById(id).lean<EventDoc>();
+  if (!existing) throw new Error(`event ${id} vanished while publishing`);
+  return { event: existing, duplicate: true };
 }

@@ -9,6 +9,8 @@ import { createApp } from '../app.js';
 import { testConfig, type Config, type RuntimeConfig } from '../config.js';
 import { createScheduler } from '../scheduler/agenda.js';
 import { createEventPublisher } from '../events/publisher.js';
+import { createDeliveryEngine, type DeliveryEngine } from '../deliveries/engine.js';
+import { defineDeliveryJobs, scheduleDeliveryJobs } from '../deliveries/jobs.js';
 import { connectTestDatabase, dropTestDatabase, freshDatabaseUri } from './database.js';
 
 export interface TestApp {
@@ -18,6 +20,8 @@ export interface TestApp {
   config: RuntimeConfig;
   connection: Connection;
   agenda: Agenda;
+  /** The webhook delivery engine of this app (in-process first attempts; retries need `startScheduler`). */
+  deliveries: DeliveryEngine;
   /** fetch() against the app: `request('/api/v1/bots', {headers})`. */
   request(path: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
@@ -37,10 +41,17 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
   const databaseUri = options.databaseUri ?? freshDatabaseUri();
   const connection = await connectTestDatabase(databaseUri);
   const agenda = createScheduler(connection, { name: 'test', concurrency: 10, processEveryMs: 100 });
-  if (options.startScheduler) await agenda.start();
-  else await agenda.ready;
   const logger = pino({ level: 'silent' });
-  const app = createApp({ config, deps: { connection, agenda, logger, events: createEventPublisher({ connection }), isSchedulerReady: () => true } });
+  const deliveries = createDeliveryEngine({ connection, agenda, logger, config, sendsInProcess: config.ROLE !== 'api' });
+  if (options.startScheduler) {
+    defineDeliveryJobs({ agenda, engine: deliveries, connection, logger, config });
+    await agenda.start();
+    await scheduleDeliveryJobs({ agenda, config });
+  } else {
+    await agenda.ready;
+  }
+  const events = createEventPublisher({ connection, deliveries });
+  const app = createApp({ config, deps: { connection, agenda, logger, events, deliveries, isSchedulerReady: () => true } });
   const server: Server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -50,12 +61,15 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
     config,
     connection,
     agenda,
+    deliveries,
     databaseUri,
     request: (path, init) => fetch(`${baseUrl}${path}`, init),
     close: async () => {
       server.closeAllConnections();
       server.close();
       await agenda.stop(false);
+      await deliveries.idle();
+      await deliveries.close();
       if (options.databaseUri) await connection.close();
       else await dropTestDatabase(connection);
     },

@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
+import type { Agenda } from 'agenda';
+import type { Connection } from 'mongoose';
+import type { Logger } from 'pino';
+import { checkTargetUrl, guardedLookup, TargetRefusedError, type TargetPolicy } from '../net/ssrf.js';
+import type { RuntimeConfig } from '../config.js';
+import { createEncryptor, type Encryptor } from '../crypto/encryption.js';
+import { eventModel, type EventDoc } from '../events/model.js';
+import { hookModel, type HookDoc } from '../hooks/model.js';
+import { deliveryModel, type DeliveryDoc } from './model.js';
+import { classifyAttempt, type RetryPolicy } from './outcome.js';
+import { prepareRequest } from './prepare.js';
+import { createWorkQueue, type WorkQueue } from './queue.js';
+import { abandonDelivery, holdDelivery, recordAttempt, settleSubscription, type PausePolicy } from './record.js';
+import { createSender, type Sender, type SendResult } from './sender.js';
+
+export const DELIVERY_JOBS = {
+  /** One attempt of one delivery, at its retry time. */
+  attempt: 'webhook-attempt',
+  /** Deliveries handed over by an API-only process, to be sent by a worker now. */
+  dispatch: 'webhook-dispatch',
+  /** Finds unfinished deliveries that are due and not leased (a crashed worker's, a lost job's). */
+  sweep: 'webhook-sweep',
+  retention: 'webhook-retention',
+} as const;
+
+export type EngineConfig = Pick<
+  RuntimeConfig,
+  | 'ENCRYPTION_KEY'
+  | 'WEBHOOK_TIMEOUT_MS'
+  | 'WEBHOOK_RETRY_SCHEDULE'
+  | 'WEBHOOK_RETRY_JITTER'
+  | 'WEBHOOK_MAX_RETRY_AFTER_SECONDS'
+  | 'WEBHOOK_ALLOW_HTTP'
+  | 'WEBHOOK_ALLOW_PRIVATE_TARGETS'
+  | 'WEBHOOK_PAUSE_AFTER_FAILURES'
+  | 'WEBHOOK_PAUSE_AFTER_HOURS'
+  | 'WEBHOOK_RESPONSE_EXCERPT_BYTES'
+  | 'WORKER_CONCURRENCY'
+>;
+
+export interface DeliveryEngineDeps {
+  connection: Connection;
+  agenda: Agenda;
+  logger: Logger;
+  config: EngineConfig;
+  /** True where this process sends (ROLE all|worker); an API-only process hands deliveries to the workers. */
+  sendsInProcess: boolean;
+}
+
+/** The webhook delivery engine: `prepare → send → record` for each delivery, leased so no two workers send one attempt. */
+export interface DeliveryEngine {
+  /** Starts the first attempt of new (or released) deliveries at once. */
+  enqueue(deliveryIds: string[]): Promise<void>;
+  /** Claims one delivery if it is due and unleased, attempts it and records the outcome. */
+  attempt(deliveryId: string): Promise<void>;
+  /** Queues the due, unleased, unfinished deliveries; returns how many. */
+  sweep(): Promise<number>;
+  /** Resolves once this process has nothing queued or in flight. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Time a worker keeps a claimed delivery: the HTTP deadline plus room for signing and recording. */
+export const leaseMs = (config: Pick<EngineConfig, 'WEBHOOK_TIMEOUT_MS'>): number => config.WEBHOOK_TIMEOUT_MS + 15_000;
+
+export function createDeliveryEngine(deps: DeliveryEngineDeps): DeliveryEngine {
+  const { connection, agenda, logger, config } = deps;
+  const policy: TargetPolicy = { allowHttp: config.WEBHOOK_ALLOW_HTTP, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_TARGETS };
+  const sender = createSender({
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    excerptBytes: config.WEBHOOK_RESPONSE_EXCERPT_BYTES,
+    lookup: guardedLookup(policy),
+  });
+  const attempter = createAttempter({ connection, agenda, logger, config, sender, policy });
+  const queue: WorkQueue = createWorkQueue(config.WORKER_CONCURRENCY, (id) =>
+    attempter(id).catch((error: unknown) => logger.error({ err: error, deliveryId: id }, 'delivery attempt crashed; the sweep will retry it')),
+  );
+  const Deliveries = deliveryModel(connection);
+
+  return {
+    async enqueue(deliveryIds) {
+      if (deliveryIds.length === 0) return;
+      if (deps.sendsInProcess) queue.push(deliveryIds);
+      else await agenda.now(DELIVERY_JOBS.dispatch, { deliveryIds });
+    },
+    attempt: (deliveryId) => {
+      queue.push([deliveryId]);
+      return queue.idle();
+    },
+    async sweep() {
+      const now = new Date();
+      const due = await Deliveries.find({ status: { $in: ['pending', 'sending'] }, nextAttemptAt: { $lte: now }, lockedUntil: { $lt: now } }, { _id: 1 })
+        .sort({ nextAttemptAt: 1 })
+        .limit(config.WORKER_CONCURRENCY * 4)
+        .lean<Array<{ _id: string }>>();
+      const ids = due.map((row) => row._id).filter((id) => !queue.has(id));
+      queue.push(ids);
+      return ids.length;
+    },
+    idle: () => queue.idle(),
+    close: () => sender.close(),
+  };
+}
+
+/**
+ * The policy may have changed since subscription. Host names are checked when the pool
+ * connects (guardedLookup, which also defeats DNS rebinding); Node skips lookup for IP
+ * literals, so those are checked here.
+ */
+async function checkBeforeSend(url: string, policy: TargetPolicy): Promise<void> {
+  const host = URL.canParse(url) ? new URL(url).hostname.replace(/^\[(.*)\]$/, '$1') : '';
+  await checkTargetUrl(url, isIP(host) === 0 ? { ...policy, allowPrivate: true } : policy);
+}
+
+interface AttempterDeps extends Omit<DeliveryEngineDeps, 'sendsInProcess'> {
+  sender: Sender;
+  policy: TargetPolicy;
+}
+
+function createAttempter({ connection, agenda, logger, config, sender, policy }: AttempterDeps): (deliveryId: string) => Promise<void> {
+  const Deliveries = deliveryModel(connection);
+  const Events = eventModel(connection);
+  const Hooks = hookModel(connection);
+  const encryptor: Encryptor = createEncryptor(config.ENCRYPTION_KEY);
+  const retry: RetryPolicy = {
+    scheduleMs: config.WEBHOOK_RETRY_SCHEDULE.map((seconds) => seconds * 1000),
+    jitter: config.WEBHOOK_RETRY_JITTER,
+    maxRetryAfterMs: config.WEBHOOK_MAX_RETRY_AFTER_SECONDS * 1000,
+  };
+  const pause: PausePolicy = { afterFailures: config.WEBHOOK_PAUSE_AFTER_FAILURES, afterHours: config.WEBHOOK_PAUSE_AFTER_HOURS };
+
+  const claim = async (deliveryId: string, token: string): Promise<DeliveryDoc | null> => {
+    const now = new Date();
+    return Deliveries.findOneAndUpdate(
+      { _id: deliveryId, status: { $in: ['pending', 'sending'] }, nextAttemptAt: { $lte: now }, lockedUntil: { $lt: now } },
+      { $set: { status: 'sending', lockedBy: token, lockedUntil: new Date(now.getTime() + leaseMs(config)), updatedAt: now } },
+      { returnDocument: 'after' },
+    ).lean<DeliveryDoc>();
+  };
+
+  const send = async (delivery: DeliveryDoc, event: EventDoc, hook: HookDoc): Promise<SendResult> => {
+    try {
+      await checkBeforeSend(hook.targetUrl, policy);
+    } catch (error) {
+      if (error instanceof TargetRefusedError) return { error: `target refused: ${error.reason}`, durationMs: 0, responseExcerpt: '' };
+      throw error;
+    }
+    return sender.send(prepareRequest(delivery, event, hook, encryptor));
+  };
+
+  return async (deliveryId) => {
+    const token = randomUUID();
+    const delivery = await claim(deliveryId, token);
+    if (!delivery) return; // not due, finished, or another worker holds it
+    const [event, hook] = await Promise.all([Events.findById(delivery.eventId).lean<EventDoc>(), Hooks.findById(delivery.subscriptionId).lean<HookDoc>()]);
+    if (!hook) return abandonDelivery(connection, deliveryId, token, 'the subscription was deleted');
+    if (!event) return abandonDelivery(connection, deliveryId, token, 'the event is past its retention');
+    if (hook.status === 'paused') return holdDelivery(connection, deliveryId, token);
+
+    const result = await send(delivery, event, hook);
+    const outcome = classifyAttempt(result, delivery.attemptCount + 1 - delivery.roundStart, retry);
+    if (!(await recordAttempt(connection, delivery, token, result, outcome))) {
+      logger.warn({ deliveryId }, 'delivery lease ran out before its attempt was recorded');
+      return;
+    }
+    if (outcome.kind === 'retry') await agenda.schedule(new Date(Date.now() + outcome.afterMs), DELIVERY_JOBS.attempt, { deliveryId });
+    else await settleSubscription(connection, hook._id, outcome, pause);
+  };
+}

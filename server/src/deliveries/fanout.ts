@@ -1,0 +1,66 @@
+import type { Connection } from 'mongoose';
+import { newId } from '../db/model.js';
+import type { EventDoc } from '../events/model.js';
+import { hookModel, type HookDoc } from '../hooks/model.js';
+import { deliveryModel, type DeliveryDoc } from './model.js';
+import { NO_LEASE } from './record.js';
+
+export interface FanOutResult {
+  /** Deliveries this call created that are due now (paused subscriptions' are held instead). */
+  dueIds: string[];
+  /** Every delivery of the event for the matching subscriptions, new or not. */
+  deliveryIds: string[];
+}
+
+/**
+ * Stores one delivery per matching subscription: same workspace and event type, and no bot
+ * filter or the event's bot. Upserting on {eventId, subscriptionId} (a unique index) makes
+ * publishing the same event again create nothing twice.
+ */
+export async function fanOut(connection: Connection, event: EventDoc, onlySubscriptionId?: string): Promise<FanOutResult> {
+  const Deliveries = deliveryModel(connection);
+  await Deliveries.init(); // the unique index must exist before the first delivery is written
+  const filter = onlySubscriptionId
+    ? { _id: onlySubscriptionId, workspaceId: event.workspaceId }
+    : { workspaceId: event.workspaceId, event: event.type, botId: { $in: [null, ...(event.botId ? [event.botId] : [])] } };
+  const hooks = await hookModel(connection).find(filter, { _id: 1, status: 1 }).lean<Array<Pick<HookDoc, '_id' | 'status'>>>();
+  if (hooks.length === 0) return { dueIds: [], deliveryIds: [] };
+
+  const now = new Date();
+  const candidates = hooks.map((hook) => newDelivery(event, hook, now));
+  const result = await Deliveries.bulkWrite(
+    candidates.map((delivery) => ({
+      updateOne: { filter: { eventId: event._id, subscriptionId: delivery.subscriptionId }, update: { $setOnInsert: delivery }, upsert: true },
+    })),
+    { ordered: false },
+  );
+  const inserted = new Set(Object.values(result.upsertedIds).map(String));
+  const existing = await Deliveries.find({ eventId: event._id, subscriptionId: { $in: hooks.map((hook) => hook._id) } }, { _id: 1 }).lean<Array<{ _id: string }>>();
+  return {
+    dueIds: candidates.filter((delivery) => inserted.has(delivery._id) && delivery.status === 'pending').map((delivery) => delivery._id),
+    deliveryIds: existing.map((row) => row._id),
+  };
+}
+
+function newDelivery(event: EventDoc, hook: Pick<HookDoc, '_id' | 'status'>, now: Date): DeliveryDoc {
+  return {
+    _id: newId('dlv'),
+    eventId: event._id,
+    subscriptionId: hook._id,
+    workspaceId: event.workspaceId,
+    eventType: event.type,
+    status: hook.status === 'paused' ? 'held' : 'pending',
+    attemptCount: 0,
+    roundStart: 0,
+    nextAttemptAt: now,
+    lockedUntil: NO_LEASE,
+    lockedBy: null,
+    lastStatusCode: null,
+    lastDurationMs: null,
+    failureReason: null,
+    attempts: [],
+    createdAt: now,
+    updatedAt: now,
+    completedAt: null,
+  };
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { PageQuery } from '../db/paginate.js';
+import { DELIVERY_STATUSES } from './model.js';
+
+export const DeliveryListQuery = PageQuery.extend({ status: z.enum(DELIVERY_STATUSES).optional() });
+export const RecoverIn = z.object({ since: z.iso.datetime({ offset: true }) }).meta({ id: 'RecoverIn' });
+export type RecoverIn = z.infer<typeof RecoverIn>;
+
+export const AttemptOut = z
+  .object({
+    number: z.number().int(),
+    startedAt: z.string(),
+    durationMs: z.number().int(),
+    statusCode: z.number().int().nullable(),
+    error: z.string().nullable(),
+    responseExcerpt: z.string(),
+    outcome: z.string(),
+  })
+  .meta({ id: 'Attempt' });
+
+export const DeliveryOut = z
+  .object({
+    id: z.string().meta({ example: 'dlv_665f1c2e9b1e8a0012345678' }),
+    eventId: z.string(),
+    hookId: z.string(),
+    eventType: z.string(),
+    status: z.enum(DELIVERY_STATUSES),
+    attempts: z.number().int(),
+    nextAttemptAt: z.string().nullable(),
+    lastStatusCode: z.number().int().nullable(),
+    lastDurationMs: z.number().int().nullable(),
+    failureReason: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    completedAt: z.string().nullable(),
+  })
+  .meta({ id: 'Delivery' });
+export type DeliveryOut = z.infer<typeof DeliveryOut>;
+
+export const DeliveryDetailOut = DeliveryOut.extend({ attemptLog: z.array(AttemptOut) }).meta({ id: 'DeliveryDetail' });
+export type DeliveryDetailOut = z.infer<typeof DeliveryDetailOut>;
+export const DeliveryListOut = z.object({ deliveries: z.array(DeliveryOut), nextCursor: z.string().nullable() }).meta({ id: 'DeliveryList' });
+export const QueuedOut = z.object({ queued: z.number().int() }).meta({ id: 'Queued' });
