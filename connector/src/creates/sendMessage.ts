@@ -1,0 +1,67 @@
+import {
+  defineCreate,
+  defineInputFields,
+  type CreatePerform,
+  type InferInputData,
+} from 'zapier-platform-core';
+import { apiRequest } from '../client.js';
+import { botFilterField, conversationField } from '../fields.js';
+
+/** `POST /actions/send-message` answers this. */
+interface SendMessageOut {
+  messageId: string;
+  conversationId: string;
+  sentAt: string;
+}
+
+const inputFields = defineInputFields([
+  botFilterField('Only list conversations of this bot in the Conversation dropdown. Optional.'),
+  conversationField,
+  {
+    key: 'message',
+    label: 'Message',
+    type: 'text',
+    required: true,
+    helpText: 'The text to send to the visitor in this conversation, as your team.',
+  },
+]);
+
+const perform = (async (z, bundle) => {
+  const { conversationId, message } = bundle.inputData;
+  const response = await apiRequest<SendMessageOut>(z, {
+    method: 'POST',
+    path: '/actions/send-message',
+    body: { conversationId, message },
+    subject: {
+      noun: 'conversation',
+      id: conversationId,
+      fieldLabels: { conversationId: 'Conversation', message: 'Message' },
+    },
+  });
+  return { id: response.data.messageId, ...response.data };
+}) satisfies CreatePerform<InferInputData<typeof inputFields>>;
+
+export default defineCreate({
+  key: 'send_message',
+  noun: 'Message',
+  display: {
+    label: 'Send Message',
+    description: 'Sends a message to the visitor in a conversation, as your team.',
+  },
+  operation: {
+    perform,
+    inputFields,
+    sample: {
+      id: 'msg_684ae1a75e9b2a41d07c3e52',
+      messageId: 'msg_684ae1a75e9b2a41d07c3e52',
+      conversationId: 'cnv_684adf1c5e9b2a41d07c3e15',
+      sentAt: '2025-06-12T14:05:11.000Z',
+    },
+    outputFields: [
+      { key: 'id', label: 'Message ID' },
+      { key: 'messageId', label: 'Message ID (Same as ID)' },
+      { key: 'conversationId', label: 'Conversation ID' },
+      { key: 'sentAt', label: 'Sent At', type: 'datetime' },
+    ],
+  },
+});

@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { defineApp, version as platformVersion } from 'zapier-platform-core';
+import authentication from './authentication.js';
+import resolveConversation from './creates/resolveConversation.js';
+import sendMessage from './creates/sendMessage.js';
+import { addBearerKey, handleApiErrors } from './middleware.js';
+import findConversation from './searches/findConversation.js';
+import conversationEscalation from './triggers/conversationEscalation.js';
+import conversationFallback from './triggers/conversationFallback.js';
+import leadCaptured from './triggers/leadCaptured.js';
+import listBots from './triggers/listBots.js';
+import listConversations from './triggers/listConversations.js';
+import messageSent from './triggers/messageSent.js';
+import orderLookup from './triggers/orderLookup.js';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+export default defineApp({
+  version,
+  platformVersion,
+  authentication,
+  // Our afterResponse turns 429 into a ThrottledError carrying the server's Retry-After; core
+  // would otherwise throw its own generic one before our middleware sees the response.
+  flags: { throwForThrottlingEarly: false },
+  beforeRequest: [addBearerKey],
+  afterResponse: [handleApiErrors],
+  triggers: {
+    [leadCaptured.key]: leadCaptured,
+    [conversationEscalation.key]: conversationEscalation,
+    [conversationFallback.key]: conversationFallback,
+    [messageSent.key]: messageSent,
+    [orderLookup.key]: orderLookup,
+    [listBots.key]: listBots,
+    [listConversations.key]: listConversations,
+  },
+  creates: {
+    [sendMessage.key]: sendMessage,
+    [resolveConversation.key]: resolveConversation,
+  },
+  searches: {
+    [findConversation.key]: findConversation,
+  },
+});

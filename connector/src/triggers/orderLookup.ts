@@ -1,0 +1,3 @@
+import { eventTrigger } from './eventTrigger.js';
+
+export default eventTrigger('order.lookup');
