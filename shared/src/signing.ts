@@ -96,6 +96,7 @@ function signedParts(header: (name: string) => string | undefined, body: string,
  * Webhooks preferred). Valid when any one signature entry matches `secret` and the
  * timestamp is within `toleranceSeconds` (default 300) of `now` in either direction.
  * A timestamp that is not whole seconds counts as a missing header.
+ * @throws TypeError when `secret` itself is not `whsec_<base64>` (a configuration error, not a bad request).
  */
 export function verifyWebhook(input: {
   headers: Headers;
