@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { authOf } from '../auth/middleware.js';
 import { ApiError, ConflictError, ValidationError } from '../http/errors.js';
 import { canonicalJson, sha256 } from './fingerprint.js';
+import type { IdempotencyRecordDoc } from './model.js';
 import { createIdempotencyStore } from './store.js';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -15,6 +16,11 @@ export class IdempotencyKeyReusedError extends ApiError {
   }
 }
 
+/** The record id of one Idempotency-Key: scoped to the workspace, the method and the path. */
+export function idempotencyRecordId(workspaceId: string, method: string, path: string, key: string): string {
+  return sha256(canonicalJson([workspaceId, method, path, key]));
+}
+
 function keyOf(ctx: Context): string | undefined {
   const key = ctx.get('Idempotency-Key');
   if (key === '') return undefined;
@@ -22,34 +28,41 @@ function keyOf(ctx: Context): string | undefined {
   return key;
 }
 
+/** Answers a repeat of a finished request with its stored answer, or refuses a conflicting one. */
+function replay(ctx: Context, record: IdempotencyRecordDoc, fingerprint: string): void {
+  if (record.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError();
+  if (record.state === 'in_flight') {
+    throw new ConflictError('A request with this Idempotency-Key is still running: retry in a moment.', 'idempotency_request_in_progress');
+  }
+  ctx.status = record.status ?? 200;
+  ctx.body = record.body === null ? null : (JSON.parse(record.body) as unknown);
+  ctx.set('Idempotent-Replayed', 'true');
+}
+
 /**
  * `Idempotency-Key` on POST: the first request runs; for `ttlHours` the same key and
  * body replay its stored answer (`Idempotent-Replayed: true`), another body is a 422,
  * and a repeat while the first still runs is a 409. Only successful answers are kept:
- * a failed request changed nothing, so its key is released for a retry.
+ * a failed request changed nothing, so its key is released for a retry. Expired
+ * records are ignored on read and swept at most once a minute per process (no TTL index).
  */
 export function idempotency({ connection, logger, ttlHours }: { connection: Connection; logger: Logger; ttlHours: number }): Middleware {
   const store = createIdempotencyStore(connection);
   let lastSweep = 0;
+  const sweepNow = () => {
+    if (Date.now() - lastSweep < SWEEP_EVERY_MS) return;
+    lastSweep = Date.now();
+    store.sweep().catch((err: unknown) => logger.warn({ err }, 'idempotency sweep failed'));
+  };
   return async (ctx, next) => {
     const key = ctx.method === 'POST' ? keyOf(ctx) : undefined;
     if (key === undefined) return next();
     const { workspaceId } = authOf(ctx);
-    const id = sha256(canonicalJson([workspaceId, ctx.method, ctx.path, key]));
-    const claim = await store.claim({ id, workspaceId, fingerprint: sha256(canonicalJson(ctx.request.body ?? null)), ttlMs: ttlHours * 3_600_000 });
-    if (Date.now() - lastSweep > SWEEP_EVERY_MS) {
-      lastSweep = Date.now();
-      store.sweep().catch((err: unknown) => logger.warn({ err }, 'idempotency sweep failed'));
-    }
-    if (!claim.owned) {
-      const { record } = claim;
-      if (record.fingerprint !== sha256(canonicalJson(ctx.request.body ?? null))) throw new IdempotencyKeyReusedError();
-      if (record.state === 'in_flight') throw new ConflictError('A request with this Idempotency-Key is still running: retry in a moment.', 'idempotency_request_in_progress');
-      ctx.status = record.status ?? 200;
-      ctx.body = record.body === null ? null : (JSON.parse(record.body) as unknown);
-      ctx.set('Idempotent-Replayed', 'true');
-      return;
-    }
+    const id = idempotencyRecordId(workspaceId, ctx.method, ctx.path, key);
+    const fingerprint = sha256(canonicalJson(ctx.request.body ?? null));
+    const claim = await store.claim({ id, workspaceId, fingerprint, ttlMs: ttlHours * 3_600_000 });
+    sweepNow();
+    if (!claim.owned) return replay(ctx, claim.record, fingerprint);
     try {
       await next();
     } catch (error) {

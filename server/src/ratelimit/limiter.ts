@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
-import { rateLimitBucketModel } from './model.js';
+import { rateLimitHitModel } from './model.js';
 
 export interface RateLimitOptions {
   max: number;
@@ -14,58 +15,42 @@ export interface RateLimitDecision {
   resetSeconds: number;
 }
 
-const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000;
-
 /**
  * A sliding-log limiter in MongoDB, so every process shares one count per key. Each
- * bucket keeps the timestamps of the last `max` admitted requests; a request is
- * admitted — and its timestamp pushed, trimming the log to `max` — by one atomic
- * conditional update that matches only while the log is not full or its oldest entry
- * has left the window. Refused requests write nothing, so they do not extend the wait.
+ * request inserts its hit, then counts the key's hits in the window that come before
+ * it (by time, then id): it is admitted when fewer than `max` do, otherwise its hit is
+ * deleted again so refused requests never prolong the wait.
+ *
+ * Only inserts, counts and deletes are used: FerretDB 1.x applies concurrent updates
+ * of one document without isolation (concurrent `$inc`s get lost) and ignores `$push`
+ * `$slice`, so a counter or capped-array design over-admits there. This design never
+ * under-admits; two requests racing within the same instant may both pass at the edge.
  */
 export function createRateLimiter(connection: Connection, { max, windowMs }: RateLimitOptions) {
-  const Buckets = rateLimitBucketModel(connection);
+  const Hits = rateLimitHitModel(connection);
 
-  async function admit(key: string, now: number) {
-    const roomLeft = { $or: [{ [`hits.${max - 1}`]: { $exists: false } }, { 'hits.0': { $lte: now - windowMs } }] };
-    return Buckets.findOneAndUpdate(
-      { _id: key, ...roomLeft },
-      { $push: { hits: { $each: [now], $slice: -max } }, $set: { expiresAt: new Date(now + windowMs) } },
-      { returnDocument: 'after' },
-    ).lean();
-  }
-
-  function decide(hits: number[], now: number, allowed: boolean): RateLimitDecision {
-    const inWindow = hits.filter((hit) => hit > now - windowMs);
-    const oldest = inWindow[0] ?? now;
-    return {
-      allowed,
-      limit: max,
-      remaining: Math.max(0, max - inWindow.length),
-      resetSeconds: Math.max(1, Math.ceil((oldest + windowMs - now) / 1000)),
-    };
+  async function resetSeconds(key: string, now: number): Promise<number> {
+    const oldest = await Hits.findOne({ key, at: { $gt: now - windowMs } }, { at: 1 }).sort({ at: 1, _id: 1 }).lean();
+    return Math.max(1, Math.ceil(((oldest?.at ?? now) + windowMs - now) / 1000));
   }
 
   return {
     async hit(key: string, now = Date.now()): Promise<RateLimitDecision> {
-      const admitted = await admit(key, now);
-      if (admitted) return decide(admitted.hits, now, true);
-      try {
-        await Buckets.create({ _id: key, hits: [now], expiresAt: new Date(now + windowMs) });
-        return decide([now], now, true);
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
-      }
-      // The bucket exists: either it is full, or another request created it a moment ago.
-      const retried = await admit(key, now);
-      if (retried) return decide(retried.hits, now, true);
-      const bucket = await Buckets.findById(key).lean();
-      return decide(bucket?.hits ?? [], now, false);
+      const id = `${now.toString(36)}_${randomBytes(8).toString('hex')}`;
+      await Hits.create({ _id: id, key, at: now, expiresAt: new Date(now + windowMs) });
+      const before = await Hits.countDocuments({
+        key,
+        at: { $gt: now - windowMs },
+        $or: [{ at: { $lt: now } }, { at: now, _id: { $lt: id } }],
+      });
+      const allowed = before < max;
+      if (!allowed) await Hits.deleteOne({ _id: id });
+      return { allowed, limit: max, remaining: Math.max(0, max - before - 1), resetSeconds: await resetSeconds(key, now) };
     },
 
-    /** Deletes buckets whose whole log has left the window. */
+    /** Deletes hits that have left the window. */
     async sweep(now = Date.now()): Promise<number> {
-      return (await Buckets.deleteMany({ expiresAt: { $lt: new Date(now) } })).deletedCount;
+      return (await Hits.deleteMany({ expiresAt: { $lt: new Date(now) } })).deletedCount;
     },
   };
 }

@@ -1,24 +1,27 @@
 import { Schema } from 'mongoose';
 import { defineModel } from '../db/model.js';
 
-/** One API key's recent requests: a sliding log of at most `max` timestamps. */
-export interface RateLimitBucketDoc {
-  _id: string; // the API key id
-  /** Epoch milliseconds of the latest admitted requests, oldest first, at most the limit. */
-  hits: number[];
-  /** When the whole log is outside the window: the sweep may delete the bucket after this. */
+/** One admitted request of one API key: the sliding log is the key's hits inside the window. */
+export interface RateLimitHitDoc {
+  _id: string; // unique per request; breaks ties between hits of the same millisecond
+  key: string; // the API key id
+  /** Epoch milliseconds of the request. */
+  at: number;
+  /** When the hit leaves the window: the sweep may delete it after this. */
   expiresAt: Date;
 }
 
-const RateLimitBucketSchema = new Schema<RateLimitBucketDoc>(
+const RateLimitHitSchema = new Schema<RateLimitHitDoc>(
   {
     _id: { type: String, required: true },
-    hits: { type: [Number], default: [] },
+    key: { type: String, required: true },
+    at: { type: Number, required: true },
     expiresAt: { type: Date, required: true },
   },
   { versionKey: false },
 );
+RateLimitHitSchema.index({ key: 1, at: 1, _id: 1 });
 // A plain index, not a TTL one (FerretDB 1.x has none): the sweep deletes by it.
-RateLimitBucketSchema.index({ expiresAt: 1 });
+RateLimitHitSchema.index({ expiresAt: 1 });
 
-export const rateLimitBucketModel = defineModel('RateLimitBucket', RateLimitBucketSchema);
+export const rateLimitHitModel = defineModel('RateLimitHit', RateLimitHitSchema);

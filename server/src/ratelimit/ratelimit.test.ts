@@ -1,0 +1,103 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { createWorkspace, startTestApp, waitFor, type TestApp } from '../testing/index.js';
+import { rateLimitHitModel } from './model.js';
+
+const apps: TestApp[] = [];
+afterEach(async () => {
+  // The second instance shares the first one's database: close it first.
+  for (const app of apps.splice(0).reverse()) await app.close();
+});
+
+async function start(options: Parameters<typeof startTestApp>[0] = {}) {
+  const app = await startTestApp({ ...options, config: { RATE_LIMIT_MAX: 3, RATE_LIMIT_WINDOW_SECONDS: 60, ...options.config } });
+  apps.push(app);
+  return app;
+}
+
+const header = (response: Response, name: string) => Number(response.headers.get(name));
+
+describe('rate limit', () => {
+  it('counts down in RateLimit-* headers, then answers 429 with Retry-After', async () => {
+    const app = await start();
+    const { auth } = await createWorkspace(app);
+    const remaining: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const response = await app.request('/api/v1/bots', { headers: auth });
+      expect(response.status).toBe(200);
+      expect(header(response, 'RateLimit-Limit')).toBe(3);
+      expect(header(response, 'RateLimit-Reset')).toBeGreaterThanOrEqual(1);
+      remaining.push(header(response, 'RateLimit-Remaining'));
+    }
+    expect(remaining).toEqual([2, 1, 0]);
+    const limited = await app.request('/api/v1/bots', { headers: auth });
+    expect(limited.status).toBe(429);
+    expect(((await limited.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
+    const retryAfter = header(limited, 'Retry-After');
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(header(limited, 'RateLimit-Remaining')).toBe(0);
+  });
+
+  it('counts each key on its own', async () => {
+    const app = await start({ config: { RATE_LIMIT_MAX: 1 } });
+    const first = await createWorkspace(app);
+    const second = await createWorkspace(app);
+    expect((await app.request('/api/v1/bots', { headers: first.auth })).status).toBe(200);
+    expect((await app.request('/api/v1/bots', { headers: first.auth })).status).toBe(429);
+    expect((await app.request('/api/v1/bots', { headers: second.auth })).status).toBe(200);
+  });
+
+  it('admits requests again once the oldest one has left the sliding window', async () => {
+    const app = await start({ config: { RATE_LIMIT_MAX: 2 } });
+    const { auth, apiKeyId } = await createWorkspace(app);
+    for (let i = 0; i < 2; i++) expect((await app.request('/api/v1/bots', { headers: auth })).status).toBe(200);
+    expect((await app.request('/api/v1/bots', { headers: auth })).status).toBe(429);
+    // Age the oldest hit past the window instead of waiting a minute.
+    const Hits = rateLimitHitModel(app.connection);
+    const hits = await Hits.find({ key: apiKeyId }).sort({ at: 1, _id: 1 }).lean();
+    expect(hits).toHaveLength(2); // refused requests leave no trace
+    await Hits.updateOne({ _id: hits[0]?._id }, { $set: { at: Date.now() - 61_000 } });
+    const admitted = await app.request('/api/v1/bots', { headers: auth });
+    expect(admitted.status).toBe(200);
+    expect(header(admitted, 'RateLimit-Remaining')).toBe(0);
+    expect((await app.request('/api/v1/bots', { headers: auth })).status).toBe(429);
+  });
+
+  it('is shared by two app instances on one database', async () => {
+    const first = await start({ config: { RATE_LIMIT_MAX: 4 } });
+    const second = await start({ config: { RATE_LIMIT_MAX: 4 }, databaseUri: first.databaseUri });
+    const { auth } = await createWorkspace(first);
+    const statuses: number[] = [];
+    for (const app of [first, second, first, second, first, second]) {
+      statuses.push((await app.request('/api/v1/auth/me', { headers: auth })).status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+  });
+
+  it('admits at least the limit from a concurrent burst, then refuses', async () => {
+    const app = await start({ config: { RATE_LIMIT_MAX: 5 } });
+    const { auth } = await createWorkspace(app);
+    const statuses = await Promise.all(Array.from({ length: 8 }, () => app.request('/api/v1/bots', { headers: auth }).then((r) => r.status)));
+    expect(statuses.filter((status) => status === 200).length).toBeGreaterThanOrEqual(5);
+    expect(statuses.every((status) => status === 200 || status === 429)).toBe(true);
+    expect((await app.request('/api/v1/bots', { headers: auth })).status).toBe(429);
+  });
+
+  it('puts no RateLimit headers on unauthenticated answers and does not count them', async () => {
+    const app = await start({ config: { RATE_LIMIT_MAX: 1 } });
+    const { auth } = await createWorkspace(app);
+    const unauthenticated = await app.request('/api/v1/bots');
+    expect(unauthenticated.status).toBe(401);
+    expect(unauthenticated.headers.get('RateLimit-Limit')).toBeNull();
+    expect((await app.request('/api/v1/bots', { headers: auth })).status).toBe(200);
+  });
+
+  it('sweeps hits that have left the window', async () => {
+    const app = await start();
+    const Hits = rateLimitHitModel(app.connection);
+    await Hits.create({ _id: 'stale', key: 'key_stale', at: Date.now() - 120_000, expiresAt: new Date(Date.now() - 60_000) });
+    const { auth } = await createWorkspace(app);
+    await app.request('/api/v1/bots', { headers: auth });
+    await waitFor(async () => (await Hits.findById('stale').lean()) === null, { message: 'the stale hit to be swept' });
+  });
+});
