@@ -1,12 +1,7 @@
+import type { AuthMeOut } from '@nebulahex/shared';
 import type { Authentication, Bundle, ZObject } from 'zapier-platform-core';
 import { apiRequest } from './client.js';
 import { API_KEYS_PAGE } from './middleware.js';
-
-/** `GET /auth/me`: who the key belongs to. */
-interface AuthMeOut {
-  workspace: { id: string; name: string };
-  apiKey: { id: string; name: string; prefix: string; role: string; createdAt: string };
-}
 
 const test = async (z: ZObject): Promise<AuthMeOut> => {
   const response = await apiRequest<AuthMeOut>(z, { path: '/auth/me' });

@@ -51,6 +51,3 @@ export function apiRequest<T>(z: ZObject, request: ApiRequest): Promise<HttpResp
     middlewareData: { subject: request.subject },
   });
 }
-
-/** A page of a cursor-paginated list, as every list endpoint answers it. */
-export type ListPage<K extends string, T> = { [key in K]: T[] } & { nextCursor: string | null };

@@ -1,17 +1,4 @@
-/**
- * A conversation as the API answers it (`GET /conversations`, `GET /conversations/:id`), kept to
- * the fields the connector reads, plus how one becomes a record a Zap builder recognises.
- */
-export interface ConversationOut {
-  id: string;
-  botId: string;
-  status: 'open' | 'escalated' | 'resolved';
-  channel?: string | null;
-  sessionId?: string | null;
-  lead?: { email?: string | null; name?: string | null; phone?: string | null } | null;
-  createdAt: string;
-  updatedAt?: string;
-}
+import type { ConversationOut } from '@nebulahex/shared';
 
 /** What a dropdown shows for a conversation: who it is with, its status and its id. */
 export function conversationLabel(conversation: ConversationOut): string {
@@ -19,24 +6,31 @@ export function conversationLabel(conversation: ConversationOut): string {
   return `${who} · ${conversation.status} · ${conversation.id}`;
 }
 
-/** The flat record a Zap sees for a conversation: the lead's fields flattened Zapier's way. */
-export function toConversationRecord(conversation: ConversationOut): Record<string, unknown> {
+/**
+ * The flat record a Zap sees for a conversation (dropdown and search alike): the lead flattened
+ * Zapier's way (`lead__email`), without the message list, which Zap fields cannot show well.
+ */
+export function toConversationRecord(conversation: ConversationOut): Record<string, unknown> & { id: string } {
+  const { lead } = conversation;
   return {
     id: conversation.id,
     label: conversationLabel(conversation),
     botId: conversation.botId,
     status: conversation.status,
-    channel: conversation.channel ?? null,
-    sessionId: conversation.sessionId ?? null,
-    lead__email: conversation.lead?.email ?? null,
-    lead__name: conversation.lead?.name ?? null,
-    lead__phone: conversation.lead?.phone ?? null,
+    channel: conversation.channel,
+    sessionId: conversation.sessionId,
+    lead__leadId: lead?.leadId ?? null,
+    lead__email: lead?.email ?? null,
+    lead__name: lead?.name ?? null,
+    lead__phone: lead?.phone ?? null,
+    escalationReason: conversation.escalationReason,
     createdAt: conversation.createdAt,
-    updatedAt: conversation.updatedAt ?? conversation.createdAt,
+    updatedAt: conversation.updatedAt,
+    resolvedAt: conversation.resolvedAt,
   };
 }
 
-/** One label per key of `toConversationRecord`, shared by the dropdown trigger and the search. */
+/** One label per key of `toConversationRecord`. */
 export const CONVERSATION_OUTPUT_FIELDS = [
   { key: 'id', label: 'Conversation ID' },
   { key: 'label', label: 'Conversation' },
@@ -44,20 +38,31 @@ export const CONVERSATION_OUTPUT_FIELDS = [
   { key: 'status', label: 'Status' },
   { key: 'channel', label: 'Channel' },
   { key: 'sessionId', label: 'Session ID' },
+  { key: 'lead__leadId', label: 'Lead ID' },
   { key: 'lead__email', label: 'Lead Email' },
   { key: 'lead__name', label: 'Lead Name' },
   { key: 'lead__phone', label: 'Lead Phone' },
+  { key: 'escalationReason', label: 'Escalation Reason' },
   { key: 'createdAt', label: 'Created At', type: 'datetime' },
   { key: 'updatedAt', label: 'Updated At', type: 'datetime' },
+  { key: 'resolvedAt', label: 'Resolved At', type: 'datetime' },
 ] as const;
 
 export const SAMPLE_CONVERSATION: ConversationOut = {
   id: 'cnv_684adf1c5e9b2a41d07c3e15',
   botId: 'bot_6849b3a05e9b2a41d07c1a02',
   status: 'escalated',
-  channel: 'web',
   sessionId: 'web-3f9c2a7e81d4',
-  lead: { email: 'maria.keller@example.com', name: 'Maria Keller', phone: '+49 30 901820' },
+  channel: 'web',
+  lead: {
+    leadId: 'lead_684ae0125e9b2a41d07c3e40',
+    email: 'maria.keller@example.com',
+    name: 'Maria Keller',
+    phone: '+49 30 901820',
+    capturedAt: '2025-06-12T14:01:12.000Z',
+  },
+  escalationReason: 'The visitor asked to speak to a person.',
   createdAt: '2025-06-12T13:58:02.000Z',
   updatedAt: '2025-06-12T14:03:27.000Z',
+  resolvedAt: null,
 };

@@ -1,3 +1,4 @@
+import type { ApiErrorBody } from '@nebulahex/shared';
 import type {
   AfterResponseMiddleware,
   BeforeRequestMiddleware,
@@ -18,17 +19,13 @@ export const addBearerKey: BeforeRequestMiddleware = (request, _z, bundle) => {
   return request;
 };
 
-interface ErrorBody {
-  error?: { code?: string; message?: string; details?: unknown };
-}
-
 interface FieldProblem {
   field: string;
   message: string;
 }
 
-function errorBody(response: HttpResponse): ErrorBody {
-  return typeof response.data === 'object' && response.data !== null ? (response.data as ErrorBody) : {};
+function errorBody(response: HttpResponse): Partial<ApiErrorBody> {
+  return typeof response.data === 'object' && response.data !== null ? (response.data as Partial<ApiErrorBody>) : {};
 }
 
 function subjectOf(response: HttpResponse): RequestSubject | undefined {

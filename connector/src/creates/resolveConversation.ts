@@ -4,15 +4,9 @@ import {
   type CreatePerform,
   type InferInputData,
 } from 'zapier-platform-core';
+import type { ResolveConversationIn, ResolveConversationOut } from '@nebulahex/shared';
 import { apiRequest } from '../client.js';
 import { botFilterField, conversationField } from '../fields.js';
-
-/** `POST /actions/resolve-conversation` answers this; resolving twice answers the same. */
-interface ResolveConversationOut {
-  conversationId: string;
-  status: 'resolved';
-  resolvedAt: string;
-}
 
 const inputFields = defineInputFields([
   botFilterField('Only list conversations of this bot in the Conversation dropdown. Optional.'),
@@ -24,7 +18,7 @@ const perform = (async (z, bundle) => {
   const response = await apiRequest<ResolveConversationOut>(z, {
     method: 'POST',
     path: '/actions/resolve-conversation',
-    body: { conversationId },
+    body: { conversationId } satisfies ResolveConversationIn,
     subject: { noun: 'conversation', id: conversationId, fieldLabels: { conversationId: 'Conversation' } },
   });
   return { id: response.data.conversationId, ...response.data };

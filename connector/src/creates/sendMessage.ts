@@ -4,15 +4,9 @@ import {
   type CreatePerform,
   type InferInputData,
 } from 'zapier-platform-core';
+import type { SendMessageIn, SendMessageOut } from '@nebulahex/shared';
 import { apiRequest } from '../client.js';
 import { botFilterField, conversationField } from '../fields.js';
-
-/** `POST /actions/send-message` answers this. */
-interface SendMessageOut {
-  messageId: string;
-  conversationId: string;
-  sentAt: string;
-}
 
 const inputFields = defineInputFields([
   botFilterField('Only list conversations of this bot in the Conversation dropdown. Optional.'),
@@ -31,7 +25,7 @@ const perform = (async (z, bundle) => {
   const response = await apiRequest<SendMessageOut>(z, {
     method: 'POST',
     path: '/actions/send-message',
-    body: { conversationId, message },
+    body: { conversationId, message } satisfies SendMessageIn,
     subject: {
       noun: 'conversation',
       id: conversationId,

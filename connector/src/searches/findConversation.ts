@@ -5,13 +5,9 @@ import {
   type SearchPerform,
   type ZObject,
 } from 'zapier-platform-core';
-import { apiRequest, type ListPage } from '../client.js';
-import {
-  CONVERSATION_OUTPUT_FIELDS,
-  SAMPLE_CONVERSATION,
-  toConversationRecord,
-  type ConversationOut,
-} from '../conversation.js';
+import type { ConversationOut, ListOut } from '@nebulahex/shared';
+import { apiRequest } from '../client.js';
+import { CONVERSATION_OUTPUT_FIELDS, SAMPLE_CONVERSATION, toConversationRecord } from '../conversation.js';
 import { raiseForApiError } from '../middleware.js';
 
 const inputFields = defineInputFields([
@@ -30,7 +26,7 @@ const inputFields = defineInputFields([
   },
 ]);
 
-type FoundConversation = Record<string, unknown> & { id: string };
+type FoundConversation = ReturnType<typeof toConversationRecord>;
 
 // A 404 here is an answer ("no such conversation"), not a failure of the step.
 async function findById(z: ZObject, conversationId: string): Promise<FoundConversation[]> {
@@ -40,16 +36,16 @@ async function findById(z: ZObject, conversationId: string): Promise<FoundConver
   });
   if (response.status === 404) return [];
   raiseForApiError(response, z).throwForStatus();
-  return [toConversationRecord(response.data) as FoundConversation];
+  return [toConversationRecord(response.data)];
 }
 
 async function findByLeadEmail(z: ZObject, leadEmail: string): Promise<FoundConversation[]> {
-  const response = await apiRequest<ListPage<'conversations', ConversationOut>>(z, {
+  const response = await apiRequest<ListOut<'conversations', ConversationOut>>(z, {
     path: '/conversations',
     params: { leadEmail, limit: 10 },
     subject: { noun: 'conversation', fieldLabels: { leadEmail: 'Lead Email' } },
   });
-  return response.data.conversations.map((found) => toConversationRecord(found) as FoundConversation);
+  return response.data.conversations.map(toConversationRecord);
 }
 
 const perform = (async (z, bundle) => {

@@ -14,6 +14,7 @@ export const API_ORIGIN = 'https://nebulahex.com';
 /** Installs nock's guard rails for a test file: no real network, no interceptor leaks between tests. */
 export function useNock(): void {
   beforeAll(() => {
+    if (!nock.isActive()) nock.activate();
     nock.disableNetConnect();
   });
   afterEach(() => {
@@ -21,8 +22,11 @@ export function useNock(): void {
     nock.cleanAll();
     expect(pending).toEqual([]);
   });
+  // Jest may run the next test file in this same process with a fresh copy of nock; un-patching
+  // Node's http here lets that copy install its own interceptor instead of finding ours in place.
   afterAll(() => {
     nock.enableNetConnect();
+    nock.restore();
   });
 }
 

@@ -1,5 +1,6 @@
 import type { Bundle, ZObject } from 'zapier-platform-core';
-import { apiRequest, type ListPage } from '../client.js';
+import type { ListOut } from '@nebulahex/shared';
+import { apiRequest } from '../client.js';
 
 /** How many options one "load more" in a dropdown brings. */
 export const DROPDOWN_PAGE_SIZE = 50;
@@ -17,7 +18,7 @@ export async function fetchDropdownPage<K extends string, T>(
   const page = bundle.meta?.page ?? 0;
   const cursor = page > 0 ? await z.cursor.get() : undefined;
   if (page > 0 && !cursor) return [];
-  const response = await apiRequest<ListPage<K, T>>(z, {
+  const response = await apiRequest<ListOut<K, T>>(z, {
     path: request.path,
     params: { ...request.params, limit: DROPDOWN_PAGE_SIZE, cursor },
   });

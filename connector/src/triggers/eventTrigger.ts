@@ -2,7 +2,10 @@ import {
   eventCatalog,
   sampleWebhookBody,
   toZapRecord,
+  type CreateHookIn,
+  type EventsOut,
   type EventType,
+  type SamplesOut,
   type WebhookBody,
 } from '@nebulahex/shared';
 import {
@@ -34,7 +37,7 @@ const subscribe = (type: EventType) =>
     const response = await apiRequest<HookSubscription>(z, {
       method: 'POST',
       path: '/hooks',
-      body: { event: type, targetUrl: bundle.targetUrl, ...(botIdOf(bundle) ? { botId: botIdOf(bundle) } : {}) },
+      body: { event: type, targetUrl: bundle.targetUrl ?? '', ...(botIdOf(bundle) ? { botId: botIdOf(bundle) } : {}) } satisfies CreateHookIn,
       subject: { noun: 'bot', id: botIdOf(bundle), fieldLabels: { botId: 'Bot', targetUrl: 'Zap webhook URL' } },
     });
     return response.data;
@@ -56,7 +59,7 @@ const unsubscribe = (async (z, bundle) => {
 const perform = (async (z, bundle) => [toZapRecord(verifiedWebhookBody(z, bundle))]) satisfies WebhookTriggerPerform;
 
 async function sampleBodies(z: ZObject, type: EventType): Promise<WebhookBody[]> {
-  const response = await apiRequest<{ samples: Partial<Record<EventType, WebhookBody>> }>(z, {
+  const response = await apiRequest<SamplesOut>(z, {
     path: '/triggers/samples',
     params: { event: type },
   });
@@ -66,7 +69,7 @@ async function sampleBodies(z: ZObject, type: EventType): Promise<WebhookBody[]>
 /** Recent real events for the Zap editor's test step; the catalog sample when there are none yet. */
 const list = (type: EventType) =>
   (async (z, bundle) => {
-    const response = await apiRequest<{ events: WebhookBody[] }>(z, {
+    const response = await apiRequest<EventsOut>(z, {
       path: '/events',
       params: { type, botId: botIdOf(bundle), limit: RECENT_EVENTS_LIMIT },
       subject: { noun: 'bot', id: botIdOf(bundle) },

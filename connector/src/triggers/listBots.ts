@@ -1,13 +1,6 @@
+import type { BotOut } from '@nebulahex/shared';
 import { defineTrigger, type PollingTriggerPerform } from 'zapier-platform-core';
 import { fetchDropdownPage } from './dropdownPage.js';
-
-/** A bot as `GET /bots` lists it. */
-interface BotOut {
-  id: string;
-  name: string;
-  isActive: boolean;
-  createdAt: string;
-}
 
 const perform = (async (z, bundle) => {
   const bots = await fetchDropdownPage<'bots', BotOut>(z, bundle, { path: '/bots', listKey: 'bots' });

@@ -1,10 +1,6 @@
 import { defineTrigger, type PollingTriggerPerform } from 'zapier-platform-core';
-import {
-  CONVERSATION_OUTPUT_FIELDS,
-  SAMPLE_CONVERSATION,
-  toConversationRecord,
-  type ConversationOut,
-} from '../conversation.js';
+import type { ConversationOut } from '@nebulahex/shared';
+import { CONVERSATION_OUTPUT_FIELDS, SAMPLE_CONVERSATION, toConversationRecord } from '../conversation.js';
 import { fetchDropdownPage } from './dropdownPage.js';
 
 // When the form around the dropdown has a Bot chosen, Zapier passes it in `inputData`.
@@ -15,7 +11,7 @@ const perform = (async (z, bundle) => {
     listKey: 'conversations',
     params: { botId },
   });
-  return conversations.map(toConversationRecord) as Array<{ id: string }>;
+  return conversations.map(toConversationRecord);
 }) satisfies PollingTriggerPerform;
 
 /** Hidden: feeds the "Conversation" dropdowns, newest first. */

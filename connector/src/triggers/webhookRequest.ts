@@ -1,17 +1,8 @@
-import { WebhookBodySchema, verifyWebhook, type WebhookBody } from '@nebulahex/shared';
+import { WebhookBodySchema, verifyWebhook, type CreatedHookOut, type WebhookBody } from '@nebulahex/shared';
 import type { Bundle, ZObject } from 'zapier-platform-core';
 
 /** Zapier stores what `POST /hooks` answered and hands it back as `bundle.subscribeData`. */
-export interface HookSubscription {
-  id: string;
-  hookId: string;
-  event: string;
-  targetUrl: string;
-  botId: string | null;
-  status: string;
-  signingSecret: string;
-  createdAt: string;
-}
+export type HookSubscription = CreatedHookOut;
 
 const REFUSALS = {
   missing_headers: 'it carries no NebulaHex signature headers',
