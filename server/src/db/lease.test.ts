@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Connection } from 'mongoose';
+import { connectTestDatabase, dropTestDatabase, freshDatabaseUri } from '../testing/index.js';
+import { acquireLease, pruneLeases, releaseLease } from './lease.js';
+
+let first: Connection;
+let second: Connection;
+beforeAll(async () => {
+  const uri = freshDatabaseUri();
+  first = await connectTestDatabase(uri);
+  second = await connectTestDatabase(uri);
+});
+afterAll(async () => {
+  await second.close();
+  await dropTestDatabase(first);
+});
+
+describe('acquireLease', () => {
+  it('lets exactly one of many concurrent callers on two connections win', async () => {
+    for (let round = 0; round < 10; round += 1) {
+      const resource = `race-${round}`;
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, index) => acquireLease(index % 2 ? first : second, resource, `worker-${index}`, 60_000)),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+    }
+  });
+
+  it('refuses a held lease and hands over an expired one to the next generation', async () => {
+    const held = await acquireLease(first, 'job-a', 'one', 60_000);
+    expect(held?.generation).toBe(1);
+    expect(await acquireLease(second, 'job-a', 'two', 60_000)).toBeNull();
+
+    const shortLived = await acquireLease(first, 'job-b', 'crashed-worker', -1);
+    expect(shortLived?.generation).toBe(1);
+    const takeover = await acquireLease(second, 'job-b', 'survivor', 60_000);
+    expect(takeover).toEqual({ resource: 'job-b', generation: 2, owner: 'survivor' });
+  });
+
+  it('lets a released lease be taken again, and never a done one', async () => {
+    const lease = await acquireLease(first, 'job-c', 'one', 60_000);
+    await releaseLease(first, lease!, { done: false });
+    const again = await acquireLease(second, 'job-c', 'two', 60_000);
+    expect(again?.generation).toBe(2);
+    await releaseLease(second, again!, { done: true });
+    expect(await acquireLease(first, 'job-c', 'three', 60_000)).toBeNull();
+  });
+
+  it('prunes leases older than the retention cut-off', async () => {
+    await acquireLease(first, 'job-old', 'one', 60_000);
+    expect(await pruneLeases(first, new Date(Date.now() + 1000))).toBeGreaterThan(0);
+    expect(await acquireLease(first, 'job-old', 'two', 60_000)).not.toBeNull();
+  });
+});

@@ -1,0 +1,89 @@
+import { Schema, type Connection } from 'mongoose';
+import { defineModel } from './model.js';
+
+/**
+ * Mutual exclusion that holds on FerretDB 1.x as well as MongoDB.
+ *
+ * FerretDB 1.x (SQLite) runs update and findAndModify as a read followed by a separate
+ * write, so conditional updates are not atomic: two callers of the same
+ * `findOneAndUpdate({locked: false}, {$set: {locked: true}})` can both win, and
+ * concurrent `$inc`s lose updates. An insert under a unique `_id` is atomic on both, so
+ * a lease is a chain of inserted generations: `<resource>#1`, `<resource>#2`, … Taking a
+ * lease inserts the next generation, which exactly one contender can do; a lease that
+ * expired (its holder died) is taken over by inserting the generation after it.
+ */
+interface LeaseDoc {
+  _id: string;
+  resource: string;
+  generation: number;
+  owner: string;
+  expiresAt: Date;
+  /** The work is finished for good: the resource is never leased again. */
+  done: boolean;
+  createdAt: Date;
+}
+
+const LeaseSchema = new Schema<LeaseDoc>(
+  {
+    _id: String,
+    resource: { type: String, required: true },
+    generation: { type: Number, required: true },
+    owner: { type: String, required: true },
+    expiresAt: { type: Date, required: true },
+    done: { type: Boolean, default: false },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'leases' },
+);
+LeaseSchema.index({ resource: 1, generation: -1 });
+LeaseSchema.index({ createdAt: 1 });
+
+const leaseModel = defineModel('Lease', LeaseSchema);
+
+export interface Lease {
+  resource: string;
+  generation: number;
+  owner: string;
+}
+
+const DUPLICATE_KEY = 11000;
+
+/**
+ * Takes the lease on `resource` for `ttlMs`, or answers null when someone holds it, or
+ * the work behind it is done. Exactly one of any number of concurrent callers wins.
+ */
+export async function acquireLease(connection: Connection, resource: string, owner: string, ttlMs: number): Promise<Lease | null> {
+  const Leases = leaseModel(connection);
+  const latest = await Leases.findOne({ resource }).sort({ generation: -1 }).lean();
+  const now = Date.now();
+  if (latest && (latest.done || latest.expiresAt.getTime() > now)) return null;
+  const generation = (latest?.generation ?? 0) + 1;
+  try {
+    await Leases.create({
+      _id: `${resource}#${generation}`,
+      resource,
+      generation,
+      owner,
+      expiresAt: new Date(now + ttlMs),
+      createdAt: new Date(now),
+    });
+    return { resource, generation, owner };
+  } catch (error) {
+    if ((error as { code?: number }).code === DUPLICATE_KEY) return null;
+    throw error;
+  }
+}
+
+/** Ends a lease: `done` marks the work finished for good; otherwise the resource may be leased again at once. */
+export async function releaseLease(connection: Connection, lease: Lease, { done }: { done: boolean }): Promise<void> {
+  await leaseModel(connection).updateOne(
+    { _id: `${lease.resource}#${lease.generation}` },
+    { $set: { done, expiresAt: new Date() } },
+  );
+}
+
+/** Forgets leases created before `before` (retention). */
+export async function pruneLeases(connection: Connection, before: Date): Promise<number> {
+  const result = await leaseModel(connection).deleteMany({ createdAt: { $lt: before } });
+  return result.deletedCount;
+}

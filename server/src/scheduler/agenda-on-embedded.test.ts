@@ -1,0 +1,95 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import type { Agenda } from 'agenda';
+import type { Connection } from 'mongoose';
+import { connectTestDatabase, dropTestDatabase, freshDatabaseUri, waitFor } from '../testing/index.js';
+import { createScheduler } from './agenda.js';
+import { defineOneOffJob } from './once.js';
+
+let uri: string;
+let connections: Connection[];
+let agendas: Agenda[];
+
+beforeEach(() => {
+  uri = freshDatabaseUri();
+  connections = [];
+  agendas = [];
+});
+afterEach(async () => {
+  for (const agenda of agendas) await agenda.stop(false);
+  const [first, ...rest] = connections;
+  for (const connection of rest) await connection.close();
+  if (first) await dropTestDatabase(first);
+});
+
+/** An Agenda instance with its own connection, as a separate worker process would have. */
+async function worker(name: string): Promise<Agenda> {
+  return (await workerWithConnection(name)).agenda;
+}
+
+async function workerWithConnection(name: string): Promise<{ agenda: Agenda; connection: Connection }> {
+  const connection = await connectTestDatabase(uri);
+  connections.push(connection);
+  const agenda = createScheduler(connection, { name, concurrency: 5, processEveryMs: 50 });
+  agendas.push(agenda);
+  return { agenda, connection };
+}
+
+describe('Agenda 6 with the mongo backend on the embedded database', () => {
+  it('runs a job queued with now() and marks it complete', async () => {
+    const agenda = await worker('one');
+    const ran: string[] = [];
+    agenda.define<{ word: string }>('say', async (job) => {
+      ran.push(job.attrs.data.word);
+    });
+    await agenda.start();
+    const job = await agenda.now('say', { word: 'hello' });
+    await waitFor(() => ran.length === 1, { message: 'the job to run' });
+    expect(ran).toEqual(['hello']);
+    const stored = await waitFor(async () => {
+      const [found] = (await agenda.queryJobs({ id: String(job.attrs._id) })).jobs;
+      return found?.lastFinishedAt ? found : undefined;
+    }, { message: 'the job to be marked finished' });
+    expect(stored.failedAt).toBeUndefined();
+  });
+
+  it('runs a scheduled job no earlier than its time', async () => {
+    const agenda = await worker('one');
+    let ranAt = 0;
+    agenda.define('later', async () => {
+      ranAt = Date.now();
+    });
+    await agenda.start();
+    const due = new Date(Date.now() + 700);
+    await agenda.schedule(due, 'later', {});
+    await waitFor(() => ranAt > 0, { message: 'the scheduled job to run' });
+    expect(ranAt).toBeGreaterThanOrEqual(due.getTime());
+  });
+
+  it('never runs a one-off job twice when two instances poll the same collection', async () => {
+    const workers = [await workerWithConnection('first'), await workerWithConnection('second')];
+    const runs = new Map<number, string[]>();
+    for (const { agenda, connection } of workers) {
+      defineOneOffJob<{ n: number }>(
+        agenda,
+        connection,
+        'count',
+        async (job) => {
+          runs.set(job.attrs.data.n, [...(runs.get(job.attrs.data.n) ?? []), String(agenda.attrs.name)]);
+        },
+        { leaseMs: 60_000 },
+      );
+    }
+    const [first, second] = workers.map((w) => w.agenda) as [Agenda, Agenda];
+    const total = 40;
+    for (let n = 0; n < total; n += 1) await first.schedule(new Date(), 'count', { n });
+    await Promise.all([first.start(), second.start()]);
+    await waitFor(() => runs.size === total, { timeoutMs: 25_000, message: `${total} jobs to run` });
+    // Agenda may hand a job to both instances on FerretDB; wait until it has settled every job.
+    await waitFor(async () => (await first.queryJobs({ name: 'count' })).jobs.every((job) => job.lastFinishedAt && !job.lockedAt), {
+      timeoutMs: 25_000,
+      message: 'every job to be marked finished and unlocked',
+    });
+    const twice = [...runs.entries()].filter(([, by]) => by.length > 1);
+    expect(twice).toEqual([]);
+  });
+});
