@@ -38,7 +38,11 @@ export async function sendMessage({ connection, events }: ActionDeps, caller: Ca
     apiKeyId: caller.apiKeyId,
   };
   await messageModel(connection).create(message);
-  await conversationModel(connection).updateOne({ _id: conversation._id, workspaceId: caller.workspaceId }, { $set: { updatedAt: sentAt } });
+  await conversationModel(connection).updateOne(
+    { _id: conversation._id, workspaceId: caller.workspaceId },
+    { $set: { updatedAt: sentAt } },
+    { timestamps: false }, // the message's own time, not mongoose's
+  );
   await events.publish({
     workspaceId: caller.workspaceId,
     type: 'message.sent',
@@ -62,6 +66,7 @@ export async function resolveConversation({ connection }: Pick<ActionDeps, 'conn
   const resolved = await conversationModel(connection).updateOne(
     { _id: conversationId, workspaceId: caller.workspaceId, status: { $ne: 'resolved' } },
     { $set: { status: 'resolved', resolvedAt: now, resolvedByApiKeyId: caller.apiKeyId, updatedAt: now } },
+    { timestamps: false },
   );
   if (resolved.modifiedCount === 1) return now;
   const conversation = await getConversation(connection, caller.workspaceId, conversationId);

@@ -76,7 +76,11 @@ const handlers: Record<string, Handler> = {
       apiKeyId: null,
     };
     // Keyed on the message id, so an event ingested twice stores one message.
-    await messageModel(connection).updateOne({ _id: message._id, workspaceId }, { $setOnInsert: message }, { upsert: true });
+    await messageModel(connection)
+      .create(message)
+      .catch((error: unknown) => {
+        if ((error as { code?: number }).code !== 11000) throw error;
+      });
     return true;
   },
 };
