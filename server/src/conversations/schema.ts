@@ -45,7 +45,8 @@ export const ConversationOut = z
     sessionId: z.string(),
     channel: z.string(),
     status: z.enum(CONVERSATION_STATUSES),
-    lead: LeadOut.nullable(),
+    // A union, not .nullable(): zod-to-openapi drops the null from a nullable $ref.
+    lead: z.union([LeadOut, z.null()]),
     escalationReason: z.string().nullable(),
     resolvedAt: z.iso.datetime().nullable(),
     createdAt: z.iso.datetime(),
