@@ -152,6 +152,15 @@ describe('POST /auth/keys/:keyId/reveal', () => {
     expect(again.body.error.code).toBe('reveal_window_closed');
   });
 
+  it('reveals to exactly one of several concurrent requests', async () => {
+    const owner = await createWorkspace(testApp);
+    const created = await createKey(owner, { name: 'Raced' });
+    const statuses = await Promise.all(
+      Array.from({ length: 6 }, () => call(`/auth/keys/${created.id}/reveal`, owner.auth, { method: 'POST' }).then((response) => response.status)),
+    );
+    expect(statuses.sort()).toEqual([200, 410, 410, 410, 410, 410]);
+  });
+
   it('answers 410 once the reveal window has passed, and destroys the sealed key', async () => {
     const owner = await createWorkspace(testApp);
     const created = await createKey(owner, { name: 'Late' });

@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import type { Encryptor } from '../crypto/encryption.js';
+import { acquireLease, releaseLease } from '../db/lease.js';
 import { newId } from '../db/model.js';
 import { GoneError, NotFoundError } from '../http/errors.js';
 import { displayPrefix, generateApiKey, hashApiKey } from './keys.js';
@@ -58,18 +59,21 @@ export function createApiKeyService({ connection, encryptor, revealWindowMinutes
 
     /** Gives the full key once more within the window, destroying the sealed copy as it does; 410 afterwards. */
     async reveal(workspaceId: string, keyId: string): Promise<string> {
-      const now = new Date();
-      const taken = await ApiKeys.findOneAndUpdate(
-        { _id: keyId, workspaceId, revokedAt: null, sealedKey: { $ne: null }, revealableUntil: { $gt: now } },
-        { $set: { sealedKey: null, revealableUntil: null } },
-      ).lean<ApiKeyDoc>();
-      if (taken?.sealedKey) return encryptor.decrypt(taken.sealedKey);
-      const exists = await ApiKeys.findOneAndUpdate({ _id: keyId, workspaceId }, { $set: { sealedKey: null, revealableUntil: null } });
-      if (!exists) throw notFound();
-      throw new GoneError(
-        `The key can no longer be revealed: it is shown once more only within ${revealWindowMinutes} minutes of creation. Create a new key instead.`,
-        'reveal_window_closed',
-      );
+      const key = await ApiKeys.findOne({ _id: keyId, workspaceId }).lean<ApiKeyDoc>();
+      if (!key) throw notFound();
+      const open = key.sealedKey !== null && !key.revokedAt && key.revealableUntil !== null && key.revealableUntil > new Date();
+      // A lease (an insert) rather than a conditional update picks the one reveal: on
+      // FerretDB 1.x two concurrent conditional updates can both succeed.
+      const lease = open ? await acquireLease(connection, `api-key-reveal:${keyId}`, 'reveal', revealWindowMinutes * 60_000) : null;
+      await ApiKeys.updateOne({ _id: keyId, workspaceId }, { $set: { sealedKey: null, revealableUntil: null } });
+      if (!lease || key.sealedKey === null) {
+        throw new GoneError(
+          `The key can no longer be revealed: it is shown once more only within ${revealWindowMinutes} minutes of creation. Create a new key instead.`,
+          'reveal_window_closed',
+        );
+      }
+      await releaseLease(connection, lease, { done: true });
+      return encryptor.decrypt(key.sealedKey);
     },
 
     /** Revokes at once (auth reads `revokedAt` on every request); revoking twice is harmless. */

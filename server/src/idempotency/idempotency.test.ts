@@ -65,6 +65,18 @@ describe('Idempotency-Key', () => {
     expect(await w.countMessages()).toBe(0);
   });
 
+  it('lets a retry take over a key whose first request died mid-flight', async () => {
+    const w = await setup();
+    const body = { conversationId: w.conversationId, message: 'Recovered' };
+    const id = idempotencyRecordId(w.workspaceId, 'POST', SEND, 'send-crashed');
+    await createIdempotencyStore(testApp.connection).claim({ id, workspaceId: w.workspaceId, fingerprint: sha256(canonicalJson(body)), ttlMs: 60_000 });
+    await idempotencyRecordModel(testApp.connection).updateOne({ _id: id }, { $set: { lockedUntil: new Date(Date.now() - 1000) } });
+    const retried = await post(SEND, { ...w.auth, 'Idempotency-Key': 'send-crashed' }, body);
+    expect(retried.status).toBe(201);
+    expect((await post(SEND, { ...w.auth, 'Idempotency-Key': 'send-crashed' }, body)).replayed).toBe('true');
+    expect(await w.countMessages()).toBe(1);
+  });
+
   it('releases the key when the request fails, so a corrected retry runs', async () => {
     const w = await setup();
     const headers = { ...w.auth, 'Idempotency-Key': 'send-4' };
