@@ -9,6 +9,7 @@ import { startDatabase } from './db/embedded.js';
 import { createScheduler } from './scheduler/agenda.js';
 import { createApp } from './app.js';
 import { createEventPublisher } from './events/publisher.js';
+import { demoBanner, seedDemo, shouldSeedDemo } from './demo/seed.js';
 import { createDeliveryEngine } from './deliveries/engine.js';
 import { defineDeliveryJobs, scheduleDeliveryJobs } from './deliveries/jobs.js';
 
@@ -68,7 +69,13 @@ async function main(): Promise<void> {
     await once(server, 'listening');
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
-    logger.info({ role: config.ROLE }, `NebulaHex API listening on ${config.PUBLIC_URL ?? `http://${config.HOST}:${port}`}`);
+    const baseUrl = config.PUBLIC_URL ?? `http://${config.HOST}:${port}`;
+    logger.info({ role: config.ROLE }, `NebulaHex API listening on ${baseUrl}`);
+    if (shouldSeedDemo(config)) {
+      // The out-of-the-box path: a newcomer gets a key and requests to paste (never with a real MongoDB).
+      const seed = await seedDemo({ connection, events, config });
+      process.stdout.write(`${demoBanner(baseUrl, config.INTERNAL_API_TOKEN, seed)}\n`);
+    }
   } else {
     logger.info('NebulaHex delivery worker running');
   }
