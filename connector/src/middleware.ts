@@ -76,7 +76,7 @@ export function raiseForApiError(response: HttpResponse, z: ZObject): HttpRespon
   switch (response.status) {
     case 401:
       throw new z.errors.ExpiredAuthError(
-        'NebulaHex did not accept your API key: it may have been revoked or deleted. ' +
+        'NebulaHex did not accept this API key: it may be mistyped, or it was revoked or deleted. ' +
           `Reconnect your NebulaHex account in Zapier with a key from ${API_KEYS_PAGE}.`,
       );
     case 404:

@@ -59,4 +59,10 @@ describe('listConversations', () => {
     const bundle = buildBundle({ meta: { page: 0 } as never, inputData: { botId: 'bot_6849b3a05e9b2a41d07c1a02' } });
     expect(await appTester(listConversations.perform!, bundle)).toEqual([]);
   });
+
+  it('hands the server delay to Zapier when rate limited', async () => {
+    api().get('/api/v1/conversations').query(true).reply(429, { error: { code: 'rate_limited', message: 'Slow down.' } }, { 'Retry-After': '5' });
+    const error = await caught(() => appTester(listConversations.perform!, page(0)));
+    expect(error).toMatchObject({ name: 'ThrottledError', delay: 5 });
+  });
 });

@@ -55,6 +55,13 @@ describe('instant trigger: subscribe and unsubscribe', () => {
     expect(error.message).toContain(`the bot "${BOT_ID}"`);
   });
 
+  it('explains a target URL the API refuses, under a name the Zap builder knows', async () => {
+    const details = [{ field: 'targetUrl', message: 'must be an https URL' }];
+    api().post('/api/v1/hooks').reply(422, { error: { code: 'validation_failed', message: 'Invalid.', details } });
+    const error = await caught(() => appTester(lead.performSubscribe!, buildBundle({ targetUrl: 'http://example.com/hook' })));
+    expect(error.message).toContain('Zap webhook URL: must be an https URL');
+  });
+
   it('unsubscribes by deleting the subscription', async () => {
     api().delete('/api/v1/hooks/hook_684ae2b05e9b2a41d07c3e60').reply(204);
     await expect(appTester(lead.performUnsubscribe!, buildBundle({ subscribeData: buildSubscription() }))).resolves.toEqual({});
