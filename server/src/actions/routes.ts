@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import type { ResolveConversationOut, SendMessageOut } from '@nebulahex/shared';
 import type { RouteFactoryOptions } from '../app.js';
 import { authOf } from '../auth/middleware.js';
 import { parseBody } from '../http/validate.js';
@@ -33,12 +34,12 @@ export function actionsRouter({ deps }: RouteFactoryOptions): Router {
     const input = parseBody(ctx, SendMessageIn);
     const message = await sendMessage(deps, authOf(ctx), input);
     ctx.status = 201;
-    ctx.body = { messageId: message._id, conversationId: message.conversationId, sentAt: message.sentAt.toISOString() } satisfies SentMessageOut;
+    ctx.body = { messageId: message._id, conversationId: message.conversationId, sentAt: message.sentAt.toISOString() } satisfies SentMessageOut & SendMessageOut;
   });
   router.post('/actions/resolve-conversation', async (ctx) => {
     const { conversationId } = parseBody(ctx, ResolveConversationIn);
     const resolvedAt = await resolveConversation(deps, authOf(ctx), conversationId);
-    ctx.body = { conversationId, status: 'resolved', resolvedAt: resolvedAt.toISOString() } satisfies ResolvedConversationOut;
+    ctx.body = { conversationId, status: 'resolved', resolvedAt: resolvedAt.toISOString() } satisfies ResolvedConversationOut & ResolveConversationOut;
   });
   return router;
 }

@@ -194,3 +194,15 @@ describe('reveal window of 0 minutes', () => {
     }
   });
 });
+
+describe('CORS preflight', () => {
+  it.each(['/api/v1/bots', '/api/v1/actions/send-message', '/api/v1/auth/keys'])('answers OPTIONS %s without a key', async (path) => {
+    const response = await testApp.request(path, {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://zapier.com', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization,content-type,idempotency-key' },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('Access-Control-Allow-Headers')?.toLowerCase()).toContain('authorization');
+    expect(response.headers.get('RateLimit-Limit')).toBeNull();
+  });
+});

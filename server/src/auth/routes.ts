@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import type { AuthMeOut } from '@nebulahex/shared';
 import type { RouteFactoryOptions } from '../app.js';
 import { createEncryptor } from '../crypto/encryption.js';
 import { parseBody } from '../http/validate.js';
@@ -32,7 +33,7 @@ export function authRouter({ config, deps }: RouteFactoryOptions): Router {
     const { workspaceId, apiKeyId } = authOf(ctx);
     const [workspace, key] = await Promise.all([getWorkspace(deps.connection, workspaceId), keys.get(workspaceId, apiKeyId)]);
     const { id, name, prefix, role, createdAt } = presentApiKey(key);
-    ctx.body = { workspace: presentWorkspace(workspace), apiKey: { id, name, prefix, role, createdAt } } satisfies MeOut;
+    ctx.body = { workspace: presentWorkspace(workspace), apiKey: { id, name, prefix, role, createdAt } } satisfies MeOut & AuthMeOut;
   });
   router.use('/auth/keys', requireAdmin());
   router.get('/auth/keys', async (ctx) => {

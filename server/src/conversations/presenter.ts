@@ -1,3 +1,4 @@
+import type { ConversationDetailOut as SharedDetailOut, ConversationOut as SharedConversationOut, MessageOut as SharedMessageOut } from '@nebulahex/shared';
 import type { ConversationDoc, MessageDoc } from './model.js';
 import type { ConversationDetailOut, ConversationOut, MessageOut } from './schema.js';
 
@@ -14,14 +15,14 @@ export function presentConversation(conversation: ConversationDoc): Conversation
     resolvedAt: conversation.resolvedAt ? conversation.resolvedAt.toISOString() : null,
     createdAt: conversation.createdAt.toISOString(),
     updatedAt: conversation.updatedAt.toISOString(),
-  };
+  } satisfies SharedConversationOut;
 }
 
 export function presentMessage(message: MessageDoc): MessageOut {
-  return { id: message._id, sender: message.sender, text: message.text, channel: message.channel, sentAt: message.sentAt.toISOString() };
+  return { id: message._id, sender: message.sender, text: message.text, channel: message.channel, sentAt: message.sentAt.toISOString() } satisfies SharedMessageOut;
 }
 
 /** The conversation with its latest messages (given newest first, shown oldest first). */
 export function presentConversationDetail(conversation: ConversationDoc, latestMessages: MessageDoc[]): ConversationDetailOut {
-  return { ...presentConversation(conversation), messages: [...latestMessages].reverse().map(presentMessage) };
+  return { ...presentConversation(conversation), messages: [...latestMessages].reverse().map(presentMessage) } satisfies SharedDetailOut;
 }
