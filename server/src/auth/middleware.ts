@@ -6,6 +6,9 @@ import { ForbiddenError, UnauthorizedError } from '../http/errors.js';
 import { API_KEY_PATTERN, hashApiKey } from './keys.js';
 import { createLastUsedTracker } from './last-used.js';
 import { apiKeyModel, type ApiKeyRole } from './model.js';
+import { purgeExpiredReveals } from './service.js';
+
+const PURGE_EVERY_MS = 60_000;
 
 /** Who is calling: set on `ctx.state.auth` by `apiKeyAuth`. */
 export interface ApiKeyAuth {
@@ -20,11 +23,20 @@ export function bearerToken(ctx: Context): string | undefined {
   return match?.[1];
 }
 
-/** Answers 401 unless the request carries a live API key; then sets `ctx.state.auth`. */
+/**
+ * Answers 401 unless the request carries a live API key; then sets `ctx.state.auth`.
+ * At most once a minute per process it also destroys sealed keys whose reveal window
+ * has ended (a sweep, since FerretDB 1.x has no TTL indexes).
+ */
 export function apiKeyAuth({ connection, logger }: { connection: Connection; logger: Logger }): Middleware {
   const ApiKeys = apiKeyModel(connection);
   const lastUsed = createLastUsedTracker(ApiKeys, (err) => logger.warn({ err }, 'could not record lastUsedAt'));
+  let lastPurge = 0;
   return async (ctx, next) => {
+    if (Date.now() - lastPurge > PURGE_EVERY_MS) {
+      lastPurge = Date.now();
+      purgeExpiredReveals(connection).catch((err: unknown) => logger.warn({ err }, 'reveal purge failed'));
+    }
     const key = bearerToken(ctx);
     if (key === undefined) throw new UnauthorizedError(undefined, 'missing_api_key');
     if (!API_KEY_PATTERN.test(key)) {

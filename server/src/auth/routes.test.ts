@@ -206,3 +206,19 @@ describe('CORS preflight', () => {
     expect(response.headers.get('RateLimit-Limit')).toBeNull();
   });
 });
+
+describe('expired reveal windows', () => {
+  it('are swept: the sealed key is destroyed without anyone asking to reveal it', async () => {
+    const app = await startTestApp();
+    try {
+      const owner = await createWorkspace(app);
+      const ApiKeys = apiKeyModel(app.connection);
+      expect((await ApiKeys.findById(owner.apiKeyId).lean())?.sealedKey).toEqual(expect.any(String));
+      await ApiKeys.updateOne({ _id: owner.apiKeyId }, { $set: { revealableUntil: new Date(Date.now() - 1000) } });
+      expect((await app.request('/api/v1/auth/me', { headers: owner.auth })).status).toBe(200);
+      await waitFor(async () => (await ApiKeys.findById(owner.apiKeyId).lean())?.sealedKey === null, { message: 'the sealed key to be destroyed' });
+    } finally {
+      await app.close();
+    }
+  });
+});

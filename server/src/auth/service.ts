@@ -87,12 +87,13 @@ export function createApiKeyService({ connection, encryptor, revealWindowMinutes
       if (result.matchedCount === 0) throw notFound();
     },
 
-    /** Destroys sealed keys whose reveal window has ended (called by the maintenance sweep). */
-    async purgeExpiredReveals(now = new Date()): Promise<number> {
-      const result = await ApiKeys.updateMany({ revealableUntil: { $lte: now } }, { $set: { sealedKey: null, revealableUntil: null } });
-      return result.modifiedCount;
-    },
   };
 }
 
 export type ApiKeyService = ReturnType<typeof createApiKeyService>;
+
+/** Destroys the sealed copies of keys whose reveal window has ended; answers how many. */
+export async function purgeExpiredReveals(connection: Connection, now = new Date()): Promise<number> {
+  const result = await apiKeyModel(connection).updateMany({ revealableUntil: { $lte: now } }, { $set: { sealedKey: null, revealableUntil: null } });
+  return result.modifiedCount;
+}
