@@ -1,27 +1,33 @@
 import { Schema } from 'mongoose';
 import { defineModel } from '../db/model.js';
 
-/** One admitted request of one API key: the sliding log is the key's hits inside the window. */
-export interface RateLimitHitDoc {
-  _id: string; // unique per request; breaks ties between hits of the same millisecond
+/**
+ * One admitted request of one API key. Tickets of a key are numbered 1, 2, 3… with
+ * `_id` `<key>#<n>`, so taking the next number is an insert exactly one contender wins.
+ */
+export interface RateLimitTicketDoc {
+  _id: string;
   key: string; // the API key id
-  /** Epoch milliseconds of the request. */
+  n: number;
+  /** Epoch milliseconds of the request; never decreases along a key's tickets. */
   at: number;
-  /** When the hit leaves the window: the sweep may delete it after this. */
+  /** When the ticket leaves the window: the sweep deletes it a window after this. */
   expiresAt: Date;
 }
 
-const RateLimitHitSchema = new Schema<RateLimitHitDoc>(
+const RateLimitTicketSchema = new Schema<RateLimitTicketDoc>(
   {
     _id: { type: String, required: true },
     key: { type: String, required: true },
+    n: { type: Number, required: true },
     at: { type: Number, required: true },
     expiresAt: { type: Date, required: true },
   },
   { versionKey: false },
 );
-RateLimitHitSchema.index({ key: 1, at: 1, _id: 1 });
+RateLimitTicketSchema.index({ key: 1, n: -1 });
+RateLimitTicketSchema.index({ key: 1, at: 1 });
 // A plain index, not a TTL one (FerretDB 1.x has none): the sweep deletes by it.
-RateLimitHitSchema.index({ expiresAt: 1 });
+RateLimitTicketSchema.index({ expiresAt: 1 });
 
-export const rateLimitHitModel = defineModel('RateLimitHit', RateLimitHitSchema);
+export const rateLimitTicketModel = defineModel('RateLimitTicket', RateLimitTicketSchema);
