@@ -66,3 +66,25 @@ export async function createConversation(
 ): Promise<ConversationFixture> {
   return internalPost<ConversationFixture>(testApp, `/workspaces/${workspaceId}/conversations`, { botId, ...overrides });
 }
+
+export interface ApiAnswer {
+  status: number;
+  headers: Headers;
+  /** The parsed JSON body; null when empty. */
+  body: any; // `any` on purpose: tests index into answers freely
+}
+
+/** One public API call: `callApi(app, '/bots', { headers: w.auth })`; a `body` is sent as JSON. */
+export async function callApi(
+  testApp: Pick<TestApp, 'request'>,
+  path: string,
+  { method = 'GET', headers = {}, body }: { method?: string; headers?: Record<string, string>; body?: unknown } = {},
+): Promise<ApiAnswer> {
+  const response = await testApp.request(`/api/v1${path}`, {
+    method,
+    headers: { ...headers, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
+}
