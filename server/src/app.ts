@@ -15,6 +15,7 @@ import type { EventPublisher } from './events/publisher.js';
 import { apiKeyAuth } from './auth/middleware.js';
 import { rateLimit } from './ratelimit/middleware.js';
 import { idempotency } from './idempotency/middleware.js';
+import { createEncryptor } from './crypto/encryption.js';
 import { internalTokenAuth } from './internal/auth.js';
 import { INTERNAL_PREFIX, PUBLIC_PREFIX } from './openapi/registry.js';
 import { openApiRouter } from './openapi/routes.js';
@@ -94,7 +95,7 @@ export function createApp({ config, deps }: CreateAppOptions): Koa {
   const publicGuards = [
     apiKeyAuth(deps),
     rateLimit({ ...deps, max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_SECONDS * 1000 }),
-    idempotency({ ...deps, ttlHours: config.IDEMPOTENCY_TTL_HOURS }),
+    idempotency({ ...deps, encryptor: createEncryptor(config.ENCRYPTION_KEY), ttlHours: config.IDEMPOTENCY_TTL_HOURS }),
   ];
   const build = (factory: RouterFactory) => factory({ config, deps });
   const routers: Router[] = [

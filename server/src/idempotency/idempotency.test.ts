@@ -125,3 +125,17 @@ describe('Idempotency-Key', () => {
     expect(response.body.error.details[0].field).toBe('Idempotency-Key');
   });
 });
+
+describe('stored answers', () => {
+  it('keep a key shown once encrypted at rest, and replay it', async () => {
+    const w = await setup();
+    const headers = { ...w.auth, 'Idempotency-Key': 'new-key-1' };
+    const created = await post('/api/v1/auth/keys', headers, { name: 'Replayable' });
+    expect(created.status).toBe(201);
+    const record = await idempotencyRecordModel(testApp.connection).findById(idempotencyRecordId(w.workspaceId, 'POST', '/api/v1/auth/keys', 'new-key-1')).lean();
+    expect(record?.body).toEqual(expect.any(String));
+    expect(record?.body).not.toContain(created.body.key);
+    const replayed = await post('/api/v1/auth/keys', headers, { name: 'Replayable' });
+    expect(replayed).toEqual({ ...created, replayed: 'true' });
+  });
+});

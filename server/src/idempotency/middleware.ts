@@ -2,6 +2,7 @@ import type { Context, Middleware } from 'koa';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import { authOf } from '../auth/middleware.js';
+import type { Encryptor } from '../crypto/encryption.js';
 import { ApiError, ConflictError, ValidationError } from '../http/errors.js';
 import { canonicalJson, sha256 } from './fingerprint.js';
 import type { IdempotencyRecordDoc } from './model.js';
@@ -29,14 +30,22 @@ function keyOf(ctx: Context): string | undefined {
 }
 
 /** Answers a repeat of a finished request with its stored answer, or refuses a conflicting one. */
-function replay(ctx: Context, record: IdempotencyRecordDoc, fingerprint: string): void {
+function replay(ctx: Context, record: IdempotencyRecordDoc, fingerprint: string, encryptor: Encryptor): void {
   if (record.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError();
   if (record.state === 'in_flight') {
     throw new ConflictError('A request with this Idempotency-Key is still running: retry in a moment.', 'idempotency_request_in_progress');
   }
   ctx.status = record.status ?? 200;
-  ctx.body = record.body === null ? null : (JSON.parse(record.body) as unknown);
+  ctx.body = record.body === null ? null : (JSON.parse(encryptor.decrypt(record.body)) as unknown);
   ctx.set('Idempotent-Replayed', 'true');
+}
+
+export interface IdempotencyOptions {
+  connection: Connection;
+  logger: Logger;
+  /** Stored answers are encrypted: some carry secrets shown once (new API keys, signing secrets). */
+  encryptor: Encryptor;
+  ttlHours: number;
 }
 
 /**
@@ -46,7 +55,7 @@ function replay(ctx: Context, record: IdempotencyRecordDoc, fingerprint: string)
  * a failed request changed nothing, so its key is released for a retry. Expired
  * records are ignored on read and swept at most once a minute per process (no TTL index).
  */
-export function idempotency({ connection, logger, ttlHours }: { connection: Connection; logger: Logger; ttlHours: number }): Middleware {
+export function idempotency({ connection, logger, encryptor, ttlHours }: IdempotencyOptions): Middleware {
   const store = createIdempotencyStore(connection);
   let lastSweep = 0;
   const sweepNow = () => {
@@ -62,7 +71,7 @@ export function idempotency({ connection, logger, ttlHours }: { connection: Conn
     const fingerprint = sha256(canonicalJson(ctx.request.body ?? null));
     const claim = await store.claim({ id, workspaceId, fingerprint, ttlMs: ttlHours * 3_600_000 });
     sweepNow();
-    if (!claim.owned) return replay(ctx, claim.record, fingerprint);
+    if (!claim.owned) return replay(ctx, claim.record, fingerprint, encryptor);
     try {
       await next();
     } catch (error) {
@@ -70,7 +79,7 @@ export function idempotency({ connection, logger, ttlHours }: { connection: Conn
       throw error;
     }
     const succeeded = ctx.status >= 200 && ctx.status < 300;
-    if (succeeded) await store.complete(id, ctx.status, JSON.stringify(ctx.body ?? null));
+    if (succeeded) await store.complete(id, ctx.status, encryptor.encrypt(JSON.stringify(ctx.body ?? null)));
     else await store.release(id);
   };
 }

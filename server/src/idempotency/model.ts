@@ -9,7 +9,7 @@ export interface IdempotencyRecordDoc {
   fingerprint: string;
   state: 'in_flight' | 'done';
   status: number | null;
-  /** The answer's JSON text, replayed as is. */
+  /** The answer's JSON text, encrypted (it may carry a secret shown once), replayed as is. */
   body: string | null;
   createdAt: Date;
   /** Read as "gone" once past, whether or not the sweep has deleted it yet (no TTL index on FerretDB). */
