@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { getConversation } from '../conversations/service.js';
-import { conversationModel, messageModel, type MessageDoc } from '../conversations/model.js';
+import { conversationModel, messageModel, type ConversationDoc, type MessageDoc } from '../conversations/model.js';
 import { newId } from '../db/model.js';
 import type { EventPublisher } from '../events/publisher.js';
 import { ConflictError } from '../http/errors.js';
@@ -43,8 +43,14 @@ export async function sendMessage({ connection, events }: ActionDeps, caller: Ca
     { $set: { updatedAt: sentAt } },
     { timestamps: false }, // the message's own time, not mongoose's
   );
+  await publishMessageSent(events, conversation, message);
+  return message;
+}
+
+/** `message.sent` for a message the team sent: full confidence, never a fallback. */
+async function publishMessageSent(events: EventPublisher, conversation: ConversationDoc, message: MessageDoc): Promise<void> {
   await events.publish({
-    workspaceId: caller.workspaceId,
+    workspaceId: conversation.workspaceId,
     type: 'message.sent',
     data: {
       conversationId: conversation._id,
@@ -54,10 +60,9 @@ export async function sendMessage({ connection, events }: ActionDeps, caller: Ca
       channel: conversation.channel,
       confidenceScore: 1,
       wasFallback: false,
-      sentAt: sentAt.toISOString(),
+      sentAt: message.sentAt.toISOString(),
     },
   });
-  return message;
 }
 
 /** Marks the conversation resolved; resolving it again answers the first resolution. */

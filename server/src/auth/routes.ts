@@ -9,7 +9,7 @@ import { presentWorkspace } from '../workspaces/presenter.js';
 import { authOf, requireAdmin } from './middleware.js';
 import { presentApiKey, presentCreatedApiKey } from './presenter.js';
 import { ApiKeyListOut, CreateApiKeyIn, CreatedApiKeyOut, MeOut, RevealedApiKeyOut } from './schema.js';
-import { createApiKeyService } from './service.js';
+import { createApiKeyService, type ApiKeyService } from './service.js';
 import { z } from 'zod';
 
 const tags = ['API keys'];
@@ -21,20 +21,8 @@ documentPublic({ method: 'post', path: '/auth/keys', tags, summary: 'Create an A
 documentPublic({ method: 'post', path: '/auth/keys/:keyId/reveal', tags, summary: 'Reveal a new key once more', description: `${adminOnly} Works once, within 10 minutes of creation; 410 afterwards.`, request: { params: KeyIdParam }, responses: { 200: jsonResponse('The full key.', RevealedApiKeyOut), 404: notFound, 410: jsonResponse('The reveal window has closed or the key was revealed already.', z.object({})) } });
 documentPublic({ method: 'delete', path: '/auth/keys/:keyId', tags, summary: 'Revoke an API key', description: `${adminOnly} The key stops working at once.`, request: { params: KeyIdParam }, responses: { 204: { description: 'Revoked.' }, 404: notFound } });
 
-/** `/auth/me` for any key; `/auth/keys…` for admin keys. */
-export function authRouter({ config, deps }: RouteFactoryOptions): Router {
-  const keys = createApiKeyService({
-    connection: deps.connection,
-    encryptor: createEncryptor(config.ENCRYPTION_KEY),
-    revealWindowMinutes: config.KEY_REVEAL_WINDOW_MINUTES,
-  });
-  const router = new Router();
-  router.get('/auth/me', async (ctx) => {
-    const { workspaceId, apiKeyId } = authOf(ctx);
-    const [workspace, key] = await Promise.all([getWorkspace(deps.connection, workspaceId), keys.get(workspaceId, apiKeyId)]);
-    const { id, name, prefix, role, createdAt } = presentApiKey(key);
-    ctx.body = { workspace: presentWorkspace(workspace), apiKey: { id, name, prefix, role, createdAt } } satisfies MeOut & AuthMeOut;
-  });
+/** `/auth/keys…`: managing the workspace's keys, for admin keys only. */
+function keyRoutes(router: Router, keys: ApiKeyService): void {
   router.use('/auth/keys', requireAdmin());
   router.get('/auth/keys', async (ctx) => {
     ctx.body = { keys: (await keys.list(authOf(ctx).workspaceId)).map(presentApiKey) };
@@ -53,5 +41,22 @@ export function authRouter({ config, deps }: RouteFactoryOptions): Router {
     await keys.revoke(authOf(ctx).workspaceId, ctx.params.keyId ?? '');
     ctx.status = 204;
   });
+}
+
+/** `/auth/me` for any key; `/auth/keys…` for admin keys. */
+export function authRouter({ config, deps }: RouteFactoryOptions): Router {
+  const keys = createApiKeyService({
+    connection: deps.connection,
+    encryptor: createEncryptor(config.ENCRYPTION_KEY),
+    revealWindowMinutes: config.KEY_REVEAL_WINDOW_MINUTES,
+  });
+  const router = new Router();
+  router.get('/auth/me', async (ctx) => {
+    const { workspaceId, apiKeyId } = authOf(ctx);
+    const [workspace, key] = await Promise.all([getWorkspace(deps.connection, workspaceId), keys.get(workspaceId, apiKeyId)]);
+    const { id, name, prefix, role, createdAt } = presentApiKey(key);
+    ctx.body = { workspace: presentWorkspace(workspace), apiKey: { id, name, prefix, role, createdAt } } satisfies MeOut & AuthMeOut;
+  });
+  keyRoutes(router, keys);
   return router;
 }
