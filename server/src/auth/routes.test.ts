@@ -152,3 +152,24 @@ describe('CORS preflight', () => {
   });
 });
 
+
+describe('every public endpoint', () => {
+  it('answers 401 without a key, with a malformed key and with a revoked key', async () => {
+    const owner = await createWorkspace(testApp);
+    const revoked = await createKey(owner, { name: 'Revoked' });
+    await call(`/auth/keys/${revoked.id}`, owner.auth, { method: 'DELETE' });
+    const document = (await (await testApp.request('/api/v1/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+    const operations = Object.entries(document.paths)
+      .filter(([path]) => path.startsWith('/api/v1/') && path !== '/api/v1/openapi.json')
+      .flatMap(([path, item]) => Object.keys(item).map((method) => [method.toUpperCase(), path.slice('/api/v1'.length).replace(/\{\w+\}/g, 'x_1')] as const));
+    expect(operations.length).toBeGreaterThanOrEqual(12);
+    const failures: string[] = [];
+    for (const [method, path] of operations) {
+      for (const headers of [{}, bearer('nhx_sk_short'), bearer(revoked.key)]) {
+        const response = await call(path, headers, { method, body: method === 'POST' ? {} : undefined });
+        if (response.status !== 401) failures.push(`${method} ${path}: ${response.status}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});
