@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { ForbiddenError, UnauthorizedError } from '../http/errors.js';
 import { API_KEY_PATTERN, hashApiKey } from './keys.js';
 import { createLastUsedTracker } from './last-used.js';
-import { apiKeyModel, type ApiKeyRole } from './model.js';
+import { apiKeyModel, apiKeyUsageModel, type ApiKeyRole } from './model.js';
 import { purgeExpiredReveals } from './service.js';
 
 const PURGE_EVERY_MS = 60_000;
@@ -30,7 +30,7 @@ export function bearerToken(ctx: Context): string | undefined {
  */
 export function apiKeyAuth({ connection, logger }: { connection: Connection; logger: Logger }): Middleware {
   const ApiKeys = apiKeyModel(connection);
-  const lastUsed = createLastUsedTracker(ApiKeys, (err) => logger.warn({ err }, 'could not record lastUsedAt'));
+  const lastUsed = createLastUsedTracker(apiKeyUsageModel(connection), (err) => logger.warn({ err }, 'could not record lastUsedAt'));
   let lastPurge = 0;
   return async (ctx, next) => {
     if (Date.now() - lastPurge > PURGE_EVERY_MS) {

@@ -4,6 +4,12 @@ import { defineModel } from '../db/model.js';
 export const API_KEY_ROLES = ['admin', 'member'] as const;
 export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
 
+/**
+ * An API key. Written only at creation and revocation: on FerretDB 1.x an update
+ * rewrites the whole document from what it read, so a concurrent write of any other
+ * field (a lastUsedAt stamp, a reveal) could put back `revokedAt: null`. What changes
+ * often or separately lives in its own collection below.
+ */
 export interface ApiKeyDoc {
   _id: string; // key_…
   workspaceId: string;
@@ -14,11 +20,21 @@ export interface ApiKeyDoc {
   hash: string;
   role: ApiKeyRole;
   createdAt: Date;
-  lastUsedAt: Date | null;
   revokedAt: Date | null;
-  /** The full key, encrypted, until it is revealed once more or the reveal window ends. */
-  sealedKey: string | null;
-  revealableUntil: Date | null;
+}
+
+/** When a key was last used (minute precision). */
+export interface ApiKeyUsageDoc {
+  _id: string; // the key id
+  lastUsedAt: Date;
+}
+
+/** The full key, encrypted, until it is revealed once more or the reveal window ends. */
+export interface ApiKeyRevealDoc {
+  _id: string; // the key id
+  workspaceId: string;
+  sealedKey: string;
+  revealableUntil: Date;
 }
 
 const ApiKeySchema = new Schema<ApiKeyDoc>(
@@ -30,15 +46,29 @@ const ApiKeySchema = new Schema<ApiKeyDoc>(
     hash: { type: String, required: true },
     role: { type: String, enum: API_KEY_ROLES, required: true },
     createdAt: { type: Date, required: true },
-    lastUsedAt: { type: Date, default: null },
     revokedAt: { type: Date, default: null },
-    sealedKey: { type: String, default: null },
-    revealableUntil: { type: Date, default: null },
   },
   { versionKey: false },
 );
 ApiKeySchema.index({ hash: 1 }, { unique: true });
 ApiKeySchema.index({ workspaceId: 1, _id: -1 });
-ApiKeySchema.index({ revealableUntil: 1 });
+
+const ApiKeyUsageSchema = new Schema<ApiKeyUsageDoc>(
+  { _id: { type: String, required: true }, lastUsedAt: { type: Date, required: true } },
+  { versionKey: false },
+);
+
+const ApiKeyRevealSchema = new Schema<ApiKeyRevealDoc>(
+  {
+    _id: { type: String, required: true },
+    workspaceId: { type: String, required: true },
+    sealedKey: { type: String, required: true },
+    revealableUntil: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+ApiKeyRevealSchema.index({ revealableUntil: 1 });
 
 export const apiKeyModel = defineModel('ApiKey', ApiKeySchema);
+export const apiKeyUsageModel = defineModel('ApiKeyUsage', ApiKeyUsageSchema);
+export const apiKeyRevealModel = defineModel('ApiKeyReveal', ApiKeyRevealSchema);

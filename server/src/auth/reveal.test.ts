@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { callApi, createWorkspace, startTestApp, waitFor, type TestApp, type WorkspaceFixture } from '../testing/index.js';
-import { apiKeyModel } from './model.js';
+import { apiKeyRevealModel } from './model.js';
 
 let testApp: TestApp;
 beforeAll(async () => {
@@ -40,11 +40,11 @@ describe('POST /auth/keys/:keyId/reveal', () => {
   it('answers 410 once the reveal window has passed, and destroys the sealed key', async () => {
     const owner = await createWorkspace(testApp);
     const created = await createKey(owner, { name: 'Late' });
-    const ApiKeys = apiKeyModel(testApp.connection);
-    expect((await ApiKeys.findById(created.id).lean())?.sealedKey).toEqual(expect.any(String));
-    await ApiKeys.updateOne({ _id: created.id }, { $set: { revealableUntil: new Date(Date.now() - 1000) } });
+    const Reveals = apiKeyRevealModel(testApp.connection);
+    expect((await Reveals.findById(created.id).lean())?.sealedKey).toEqual(expect.any(String));
+    await Reveals.updateOne({ _id: created.id }, { $set: { revealableUntil: new Date(Date.now() - 1000) } });
     expect((await call(`/auth/keys/${created.id}/reveal`, owner.auth, { method: 'POST' })).status).toBe(410);
-    expect((await ApiKeys.findById(created.id).lean())?.sealedKey).toBeNull();
+    expect(await Reveals.findById(created.id).lean()).toBeNull();
   });
 
   it('answers 410 for a revoked key and 404 for an unknown one', async () => {
@@ -61,8 +61,7 @@ describe('reveal window of 0 minutes', () => {
     const app = await startTestApp({ config: { KEY_REVEAL_WINDOW_MINUTES: 0 } });
     try {
       const owner = await createWorkspace(app);
-      const stored = await apiKeyModel(app.connection).findById(owner.apiKeyId).lean();
-      expect(stored?.sealedKey).toBeNull();
+      expect(await apiKeyRevealModel(app.connection).findById(owner.apiKeyId).lean()).toBeNull();
       const response = await app.request(`/api/v1/auth/keys/${owner.apiKeyId}/reveal`, { method: 'POST', headers: owner.auth });
       expect(response.status).toBe(410);
     } finally {
@@ -76,11 +75,11 @@ describe('expired reveal windows', () => {
     const app = await startTestApp();
     try {
       const owner = await createWorkspace(app);
-      const ApiKeys = apiKeyModel(app.connection);
-      expect((await ApiKeys.findById(owner.apiKeyId).lean())?.sealedKey).toEqual(expect.any(String));
-      await ApiKeys.updateOne({ _id: owner.apiKeyId }, { $set: { revealableUntil: new Date(Date.now() - 1000) } });
+      const Reveals = apiKeyRevealModel(app.connection);
+      expect((await Reveals.findById(owner.apiKeyId).lean())?.sealedKey).toEqual(expect.any(String));
+      await Reveals.updateOne({ _id: owner.apiKeyId }, { $set: { revealableUntil: new Date(Date.now() - 1000) } });
       expect((await app.request('/api/v1/auth/me', { headers: owner.auth })).status).toBe(200);
-      await waitFor(async () => (await ApiKeys.findById(owner.apiKeyId).lean())?.sealedKey === null, { message: 'the sealed key to be destroyed' });
+      await waitFor(async () => (await Reveals.findById(owner.apiKeyId).lean()) === null, { message: 'the sealed key to be destroyed' });
     } finally {
       await app.close();
     }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createWorkspace, startTestApp, waitFor, type TestApp, type WorkspaceFixture } from '../testing/index.js';
-import { apiKeyModel } from './model.js';
+import { apiKeyModel, apiKeyRevealModel, apiKeyUsageModel } from './model.js';
 
 let testApp: TestApp;
 beforeAll(async () => {
@@ -53,11 +53,11 @@ describe('API key authentication', () => {
   it('records lastUsedAt without a write per request', async () => {
     const owner = await createWorkspace(testApp);
     await call('/auth/me', owner.auth);
-    const ApiKeys = apiKeyModel(testApp.connection);
-    const first = await waitFor(async () => (await ApiKeys.findById(owner.apiKeyId).lean())?.lastUsedAt, { message: 'lastUsedAt' });
+    const Usage = apiKeyUsageModel(testApp.connection);
+    const first = await waitFor(async () => (await Usage.findById(owner.apiKeyId).lean())?.lastUsedAt, { message: 'lastUsedAt' });
     await call('/auth/me', owner.auth);
     await call('/auth/me', owner.auth);
-    expect((await ApiKeys.findById(owner.apiKeyId).lean())?.lastUsedAt?.getTime()).toBe(first.getTime());
+    expect((await Usage.findById(owner.apiKeyId).lean())?.lastUsedAt.getTime()).toBe(first.getTime());
     const listed = await call('/auth/keys', owner.auth);
     expect(listed.body.keys[0].lastUsedAt).toBe(first.toISOString());
   });
@@ -68,6 +68,21 @@ describe('API key authentication', () => {
     expect(JSON.stringify(stored)).not.toContain(owner.apiKey);
     expect(stored?.prefix).toBe(owner.apiKey.slice(0, 13));
     expect(stored?.hash).toMatch(/^[0-9a-f]{64}$/);
+    const sealed = await apiKeyRevealModel(testApp.connection).findById(owner.apiKeyId).lean();
+    expect(sealed?.sealedKey).not.toContain(owner.apiKey.slice(7));
+  });
+
+  it('keeps a revocation however busy the key is', async () => {
+    const owner = await createWorkspace(testApp);
+    const busy = await createKey(owner, { name: 'Busy' });
+    // Requests with the key (lastUsedAt stamps) race the revocation: it must stick.
+    await Promise.all([
+      ...Array.from({ length: 5 }, () => call('/auth/me', bearer(busy.key))),
+      call(`/auth/keys/${busy.id}`, owner.auth, { method: 'DELETE' }),
+      ...Array.from({ length: 5 }, () => call('/auth/me', bearer(busy.key))),
+    ]);
+    expect((await call('/auth/me', bearer(busy.key))).status).toBe(401);
+    expect((await apiKeyModel(testApp.connection).findById(busy.id).lean())?.revokedAt).toEqual(expect.any(Date));
   });
 });
 

@@ -1,25 +1,68 @@
 import Router from '@koa/router';
 import type { AuthMeOut } from '@nebulahex/shared';
+import { z } from 'zod';
 import type { RouteFactoryOptions } from '../app.js';
 import { createEncryptor } from '../crypto/encryption.js';
 import { parseBody } from '../http/validate.js';
-import { documentPublic, jsonBodyOf, jsonResponse, notFound } from '../openapi/registry.js';
+import { documentPublic, errorResponse, jsonBodyOf, jsonResponse, notFound } from '../openapi/registry.js';
 import { getWorkspace } from '../workspaces/service.js';
 import { presentWorkspace } from '../workspaces/presenter.js';
 import { authOf, requireAdmin } from './middleware.js';
 import { presentApiKey, presentCreatedApiKey } from './presenter.js';
 import { ApiKeyListOut, CreateApiKeyIn, CreatedApiKeyOut, MeOut, RevealedApiKeyOut } from './schema.js';
 import { createApiKeyService, type ApiKeyService } from './service.js';
-import { z } from 'zod';
 
 const tags = ['API keys'];
 const KeyIdParam = z.object({ keyId: z.string() });
 const adminOnly = 'Admin keys only: member keys answer 403 `admin_key_required`.';
-documentPublic({ method: 'get', path: '/auth/me', tags, summary: 'The calling key and its workspace', responses: { 200: jsonResponse('Who is calling.', MeOut) } });
-documentPublic({ method: 'get', path: '/auth/keys', tags, summary: 'List API keys', description: adminOnly, responses: { 200: jsonResponse('Every key of the workspace, revoked ones included.', ApiKeyListOut) } });
-documentPublic({ method: 'post', path: '/auth/keys', tags, summary: 'Create an API key', description: `${adminOnly} The answer is the only one that always carries the full key.`, request: { body: jsonBodyOf(CreateApiKeyIn) }, responses: { 201: jsonResponse('The new key, in full.', CreatedApiKeyOut) } });
-documentPublic({ method: 'post', path: '/auth/keys/:keyId/reveal', tags, summary: 'Reveal a new key once more', description: `${adminOnly} Works once, within 10 minutes of creation; 410 afterwards.`, request: { params: KeyIdParam }, responses: { 200: jsonResponse('The full key.', RevealedApiKeyOut), 404: notFound, 410: jsonResponse('The reveal window has closed or the key was revealed already.', z.object({})) } });
-documentPublic({ method: 'delete', path: '/auth/keys/:keyId', tags, summary: 'Revoke an API key', description: `${adminOnly} The key stops working at once.`, request: { params: KeyIdParam }, responses: { 204: { description: 'Revoked.' }, 404: notFound } });
+const forbidden = errorResponse('A member key: only admin keys manage keys (`admin_key_required`).');
+documentPublic({
+  method: 'get',
+  path: '/auth/me',
+  tags,
+  summary: 'The calling key and its workspace',
+  responses: { 200: jsonResponse('Who is calling.', MeOut) },
+});
+documentPublic({
+  method: 'get',
+  path: '/auth/keys',
+  tags,
+  summary: 'List API keys',
+  description: adminOnly,
+  responses: { 200: jsonResponse('Every key of the workspace, revoked ones included.', ApiKeyListOut), 403: forbidden },
+});
+documentPublic({
+  method: 'post',
+  path: '/auth/keys',
+  tags,
+  summary: 'Create an API key',
+  description: `${adminOnly} The answer is the only one that always carries the full key.`,
+  request: { body: jsonBodyOf(CreateApiKeyIn) },
+  responses: { 201: jsonResponse('The new key, in full.', CreatedApiKeyOut), 403: forbidden },
+});
+documentPublic({
+  method: 'post',
+  path: '/auth/keys/:keyId/reveal',
+  tags,
+  summary: 'Reveal a new key once more',
+  description: `${adminOnly} Works once, within 10 minutes of creation; 410 afterwards.`,
+  request: { params: KeyIdParam },
+  responses: {
+    200: jsonResponse('The full key.', RevealedApiKeyOut),
+    403: forbidden,
+    404: notFound,
+    410: errorResponse('The reveal window has closed, or the key was revealed already (`reveal_window_closed`).'),
+  },
+});
+documentPublic({
+  method: 'delete',
+  path: '/auth/keys/:keyId',
+  tags,
+  summary: 'Revoke an API key',
+  description: `${adminOnly} The key stops working at once.`,
+  request: { params: KeyIdParam },
+  responses: { 204: { description: 'Revoked.' }, 403: forbidden, 404: notFound },
+});
 
 /** `/auth/keys…`: managing the workspace's keys, for admin keys only. */
 function keyRoutes(router: Router, keys: ApiKeyService): void {
@@ -54,8 +97,8 @@ export function authRouter({ config, deps }: RouteFactoryOptions): Router {
   router.get('/auth/me', async (ctx) => {
     const { workspaceId, apiKeyId } = authOf(ctx);
     const [workspace, key] = await Promise.all([getWorkspace(deps.connection, workspaceId), keys.get(workspaceId, apiKeyId)]);
-    const { id, name, prefix, role, createdAt } = presentApiKey(key);
-    ctx.body = { workspace: presentWorkspace(workspace), apiKey: { id, name, prefix, role, createdAt } } satisfies MeOut & AuthMeOut;
+    const apiKey = { id: key._id, name: key.name, prefix: key.prefix, role: key.role, createdAt: key.createdAt.toISOString() };
+    ctx.body = { workspace: presentWorkspace(workspace), apiKey } satisfies MeOut & AuthMeOut;
   });
   keyRoutes(router, keys);
   return router;
