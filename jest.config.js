@@ -31,4 +31,8 @@ export default {
   globalSetup: '<rootDir>/scripts/jest-global-setup.mjs',
   globalTeardown: '<rootDir>/scripts/jest-global-teardown.mjs',
   testTimeout: 30_000,
+  // Always run test files in worker processes, even on a 2-core machine where jest would
+  // otherwise run everything in its own process: a worker's leftovers (keep-alive sockets,
+  // Agenda's timers) end with the worker instead of keeping the run from exiting.
+  maxWorkers: 2,
 };

@@ -1,9 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, loadConfig } from './config.js';
+import { readFileSync } from 'node:fs';
+import { CONFIG_KEYS, ConfigError, loadConfig } from './config.js';
 
 const mainJs = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
 
 describe('loadConfig', () => {
   it('gives every key its default when the environment is empty', () => {
@@ -48,5 +50,13 @@ describe('the server process', () => {
     expect(result.stderr).toContain('PORT');
     expect(result.stderr).toContain('"not-a-port"');
     expect(result.stderr).toContain('did not start');
+  });
+});
+
+describe('the README', () => {
+  it('documents every configuration variable in its table', () => {
+    const documented = new Set([...readme.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((match) => match[1]));
+    expect(CONFIG_KEYS.filter((key) => !documented.has(key))).toEqual([]);
+    expect([...documented].filter((key) => !(CONFIG_KEYS as string[]).includes(key!))).toEqual([]);
   });
 });

@@ -78,6 +78,9 @@ const EnvSchema = z.object({
 
 export type Config = z.infer<typeof EnvSchema>;
 
+/** Every variable the server reads (the README's configuration table lists each). */
+export const CONFIG_KEYS = Object.keys(EnvSchema.shape) as (keyof Config)[];
+
 /** Never echoed in error messages. */
 const SECRET_KEYS = new Set(['MONGODB_URI', 'INTERNAL_API_TOKEN', 'ENCRYPTION_KEY']);
 
