@@ -8,7 +8,8 @@ import { canonicalJson, sha256 } from './fingerprint.js';
 import type { IdempotencyRecordDoc } from './model.js';
 import { createIdempotencyStore } from './store.js';
 
-const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+/** What an Idempotency-Key may be; the OpenAPI document publishes the same pattern. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 const SWEEP_EVERY_MS = 60_000;
 
 export class IdempotencyKeyReusedError extends ApiError {
@@ -25,7 +26,7 @@ export function idempotencyRecordId(workspaceId: string, method: string, path: s
 function keyOf(ctx: Context): string | undefined {
   const key = ctx.get('Idempotency-Key');
   if (key === '') return undefined;
-  if (!KEY_PATTERN.test(key)) throw new ValidationError([{ field: 'Idempotency-Key', message: 'must be 1–255 printable ASCII characters' }]);
+  if (!IDEMPOTENCY_KEY_PATTERN.test(key)) throw new ValidationError([{ field: 'Idempotency-Key', message: 'must be 1–255 printable ASCII characters' }]);
   return key;
 }
 

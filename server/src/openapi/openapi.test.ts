@@ -51,7 +51,7 @@ describe('GET /api/v1/openapi.json', () => {
     const components = (document as unknown as { components: { schemas: Record<string, any> } }).components.schemas;
     expect(components.SendMessageIn.required).toEqual(['conversationId', 'message']);
     expect(components.SendMessageIn.additionalProperties).toBe(false);
-    expect(Object.keys(send.responses).sort()).toEqual(['201', '401', '404', '409', '422', '429']);
+    expect(Object.keys(send.responses).sort()).toEqual(['201', '400', '401', '404', '409', '413', '415', '422', '429']);
     expect(send.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ in: 'header', name: 'Idempotency-Key' })]));
   });
 });

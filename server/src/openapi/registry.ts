@@ -1,5 +1,6 @@
 import { OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { IDEMPOTENCY_KEY_PATTERN } from '../idempotency/middleware.js';
 
 /**
  * Every operation of the public and internal APIs, described with the same zod schemas
@@ -42,6 +43,13 @@ const RATE_LIMIT_HEADERS = {
 
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ErrorOut } } });
 
+/** What any operation that reads a JSON body may answer before its own validation runs (http/body.ts). */
+const BODY_ERRORS = {
+  400: errorResponse('The body is not a JSON object or array.'),
+  413: errorResponse('The body is over 1 MB.'),
+  415: errorResponse('The body is not `application/json`.'),
+};
+
 /** A documented operation; `path` is relative to its API and written as the router writes it (`/bots/:id`). */
 export type DocumentedRoute = Omit<RouteConfig, 'path'> & { path: string };
 
@@ -62,12 +70,14 @@ export function documentPublic(route: DocumentedRoute): void {
     security: [{ apiKey: [] }],
     request: {
       ...route.request,
-      ...(isPost ? { headers: z.object({ 'Idempotency-Key': z.string().min(1).max(255).optional() }) } : {}),
+      ...(isPost ? { headers: z.object({ 'Idempotency-Key': z.string().regex(IDEMPOTENCY_KEY_PATTERN).optional().meta({ description: '1–255 printable ASCII characters, no spaces.' }) }) } : {}),
     },
     responses: {
       ...responses,
       401: errorResponse('The API key is missing, malformed, unknown or revoked.'),
-      ...(route.request?.body || route.request?.query ? { 422: errorResponse('The request is not valid; `details` names each field.') } : {}),
+      ...(route.request?.body ? BODY_ERRORS : {}),
+      // Every POST may answer 422: a malformed Idempotency-Key, or a key reused with another body.
+      ...(route.request?.body || route.request?.query || isPost ? { 422: errorResponse('The request is not valid; `details` names each field.') } : {}),
       ...(isPost ? { 409: errorResponse('The conflict named by `code` (e.g. a request with this Idempotency-Key is still running).') } : {}),
       429: { ...errorResponse('Over the rate limit: retry after `Retry-After` seconds.'), headers: { 'Retry-After': { schema: { type: 'integer' } } } },
     },
@@ -84,6 +94,7 @@ export function documentInternal(route: DocumentedRoute): void {
     responses: {
       ...route.responses,
       401: errorResponse('The internal token is missing or wrong.'),
+      ...(route.request?.body ? BODY_ERRORS : {}),
       ...(route.request?.body ? { 422: errorResponse('The request is not valid; `details` names each field.') } : {}),
     },
   });
