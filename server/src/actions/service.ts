@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import { getConversation } from '../conversations/service.js';
-import { conversationModel, messageModel, type ConversationDoc, type MessageDoc } from '../conversations/model.js';
+import { messageModel, type ConversationDoc, type MessageDoc } from '../conversations/model.js';
+import { setOnConversation } from '../conversations/write.js';
 import { newId } from '../db/model.js';
 import type { EventPublisher } from '../events/publisher.js';
 import { ConflictError } from '../http/errors.js';
@@ -38,11 +39,7 @@ export async function sendMessage({ connection, events }: ActionDeps, caller: Ca
     apiKeyId: caller.apiKeyId,
   };
   await messageModel(connection).create(message);
-  await conversationModel(connection).updateOne(
-    { _id: conversation._id, workspaceId: caller.workspaceId },
-    { $set: { updatedAt: sentAt } },
-    { timestamps: false }, // the message's own time, not mongoose's
-  );
+  await setOnConversation(connection, { conversationId: conversation._id, workspaceId: caller.workspaceId }, { updatedAt: sentAt });
   await publishMessageSent(events, conversation, message);
   return message;
 }
@@ -68,12 +65,9 @@ async function publishMessageSent(events: EventPublisher, conversation: Conversa
 /** Marks the conversation resolved; resolving it again answers the first resolution. */
 export async function resolveConversation({ connection }: Pick<ActionDeps, 'connection'>, caller: Caller, conversationId: string): Promise<Date> {
   const now = new Date();
-  const resolved = await conversationModel(connection).updateOne(
-    { _id: conversationId, workspaceId: caller.workspaceId, status: { $ne: 'resolved' } },
-    { $set: { status: 'resolved', resolvedAt: now, resolvedByApiKeyId: caller.apiKeyId, updatedAt: now } },
-    { timestamps: false },
-  );
-  if (resolved.modifiedCount === 1) return now;
+  const resolution = { status: 'resolved' as const, resolvedAt: now, resolvedByApiKeyId: caller.apiKeyId, updatedAt: now };
+  const ref = { conversationId, workspaceId: caller.workspaceId };
+  if (await setOnConversation(connection, ref, resolution, { status: { $ne: 'resolved' } })) return now;
   const conversation = await getConversation(connection, caller.workspaceId, conversationId);
   return conversation.resolvedAt ?? now;
 }

@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import { z } from 'zod';
 import { conversationModel, messageModel, MESSAGE_SENDERS, type MessageDoc } from './model.js';
+import { setOnConversation } from './write.js';
 
 /** An ingested event, already validated against the catalog by the caller. */
 export interface IngestedEvent {
@@ -46,23 +47,16 @@ const handlers: Record<string, Handler> = {
       phone: fields.phone ?? null,
       capturedAt: data.capturedAt ?? new Date(),
     };
-    const result = await conversationModel(connection).updateOne({ _id: data.conversationId, workspaceId }, { $set: { lead, updatedAt: new Date() } });
-    return result.matchedCount === 1;
+    return setOnConversation(connection, { conversationId: data.conversationId, workspaceId }, { lead, updatedAt: new Date() });
   },
   'conversation.escalation': async (connection, workspaceId, raw) => {
     const data = Escalation.parse(raw);
-    const result = await conversationModel(connection).updateOne(
-      { _id: data.conversationId, workspaceId },
-      { $set: { status: 'escalated', escalationReason: data.reason, escalatedAt: data.escalatedAt ?? new Date(), updatedAt: new Date() } },
-    );
-    return result.matchedCount === 1;
+    const escalation = { status: 'escalated' as const, escalationReason: data.reason, escalatedAt: data.escalatedAt ?? new Date(), updatedAt: new Date() };
+    return setOnConversation(connection, { conversationId: data.conversationId, workspaceId }, escalation);
   },
   'message.sent': async (connection, workspaceId, raw) => {
     const data = MessageSent.parse(raw);
-    const conversation = await conversationModel(connection).findOneAndUpdate(
-      { _id: data.conversationId, workspaceId },
-      { $set: { updatedAt: new Date() } },
-    ).lean();
+    const conversation = await conversationModel(connection).findOne({ _id: data.conversationId, workspaceId }).lean();
     if (!conversation) return false;
     const message: MessageDoc = {
       _id: data.messageId,
@@ -81,6 +75,7 @@ const handlers: Record<string, Handler> = {
       .catch((error: unknown) => {
         if ((error as { code?: number }).code !== 11000) throw error;
       });
+    await setOnConversation(connection, { conversationId: conversation._id, workspaceId }, { updatedAt: new Date() });
     return true;
   },
 };
