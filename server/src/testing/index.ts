@@ -2,3 +2,4 @@ export * from './app.js';
 export * from './database.js';
 export * from './wait.js';
 export * from './fixtures.js';
+export * from '../deliveries/test-receiver.js';
