@@ -8,7 +8,8 @@ import type { RuntimeConfig } from '../config.js';
 import { createEncryptor, type Encryptor } from '../crypto/encryption.js';
 import { eventModel, type EventDoc } from '../events/model.js';
 import { hookModel, type HookDoc } from '../hooks/model.js';
-import { deliveryModel, type DeliveryDoc } from './model.js';
+import { acquireLease, releaseLease, type Lease } from '../db/lease.js';
+import { deliveryModel, type DeliveryDoc, type DeliveryStatus } from './model.js';
 import { classifyAttempt, type RetryPolicy } from './outcome.js';
 import { prepareRequest } from './prepare.js';
 import { createWorkQueue, type WorkQueue } from './queue.js';
@@ -131,13 +132,26 @@ function createAttempter({ connection, agenda, logger, config, sender, policy }:
   };
   const pause: PausePolicy = { afterFailures: config.WEBHOOK_PAUSE_AFTER_FAILURES, afterHours: config.WEBHOOK_PAUSE_AFTER_HOURS };
 
-  const claim = async (deliveryId: string, token: string): Promise<DeliveryDoc | null> => {
+  /**
+   * Exactly one worker may make attempt n of a delivery: the lease on `delivery:<id>:<n>` is
+   * taken by a unique insert, which is atomic on FerretDB 1.x too (a conditional
+   * findOneAndUpdate is not there). A holder that dies lets the lease expire; the sweep
+   * then hands the same attempt to another worker.
+   */
+  const claim = async (deliveryId: string, owner: string): Promise<{ delivery: DeliveryDoc; lease: Lease } | null> => {
+    const due = await Deliveries.findById(deliveryId).lean<DeliveryDoc>();
+    if (!due || !isDue(due, new Date())) return null;
+    const lease = await acquireLease(connection, `delivery:${deliveryId}:${due.attemptCount + 1}`, owner, leaseMs(config));
+    if (!lease) return null;
+    const delivery = await Deliveries.findById(deliveryId).lean<DeliveryDoc>();
+    if (!delivery || delivery.attemptCount !== due.attemptCount || !UNFINISHED.includes(delivery.status)) {
+      await releaseLease(connection, lease, { done: false });
+      return null;
+    }
     const now = new Date();
-    return Deliveries.findOneAndUpdate(
-      { _id: deliveryId, status: { $in: ['pending', 'sending'] }, nextAttemptAt: { $lte: now }, lockedUntil: { $lt: now } },
-      { $set: { status: 'sending', lockedBy: token, lockedUntil: new Date(now.getTime() + leaseMs(config)), updatedAt: now } },
-      { returnDocument: 'after' },
-    ).lean<DeliveryDoc>();
+    const lockedUntil = new Date(now.getTime() + leaseMs(config));
+    await Deliveries.updateOne({ _id: deliveryId }, { $set: { status: 'sending', lockedBy: owner, lockedUntil, updatedAt: now } });
+    return { delivery: { ...delivery, status: 'sending', lockedBy: owner, lockedUntil }, lease };
   };
 
   const send = async (delivery: DeliveryDoc, event: EventDoc, hook: HookDoc): Promise<SendResult> => {
@@ -152,20 +166,33 @@ function createAttempter({ connection, agenda, logger, config, sender, policy }:
 
   return async (deliveryId) => {
     const token = randomUUID();
-    const delivery = await claim(deliveryId, token);
-    if (!delivery) return; // not due, finished, or another worker holds it
+    const claimed = await claim(deliveryId, token);
+    if (!claimed) return; // not due, finished, or another worker holds it
+    const { delivery, lease } = claimed;
     const [event, hook] = await Promise.all([Events.findById(delivery.eventId).lean<EventDoc>(), Hooks.findById(delivery.subscriptionId).lean<HookDoc>()]);
-    if (!hook) return abandonDelivery(connection, deliveryId, token, 'the subscription was deleted');
-    if (!event) return abandonDelivery(connection, deliveryId, token, 'the event is past its retention');
-    if (hook.status === 'paused') return holdDelivery(connection, deliveryId, token);
+    if (!hook || !event || hook.status === 'paused') {
+      if (!hook) await abandonDelivery(connection, deliveryId, token, 'the subscription was deleted');
+      else if (!event) await abandonDelivery(connection, deliveryId, token, 'the event is past its retention');
+      else await holdDelivery(connection, deliveryId, token);
+      return releaseLease(connection, lease, { done: false });
+    }
 
     const result = await send(delivery, event, hook);
     const outcome = classifyAttempt(result, delivery.attemptCount + 1 - delivery.roundStart, retry);
-    if (!(await recordAttempt(connection, delivery, token, result, outcome))) {
+    const recorded = await recordAttempt(connection, delivery, token, result, outcome);
+    await releaseLease(connection, lease, { done: true });
+    if (!recorded) {
       logger.warn({ deliveryId }, 'delivery lease ran out before its attempt was recorded');
       return;
     }
     if (outcome.kind === 'retry') await agenda.schedule(new Date(Date.now() + outcome.afterMs), DELIVERY_JOBS.attempt, { deliveryId });
     else await settleSubscription(connection, hook._id, outcome, pause);
   };
+}
+
+const UNFINISHED: DeliveryStatus[] = ['pending', 'sending'];
+
+/** Unfinished, its time has come, and no worker's lock on it is still running. */
+function isDue(delivery: DeliveryDoc, now: Date): boolean {
+  return UNFINISHED.includes(delivery.status) && delivery.nextAttemptAt <= now && delivery.lockedUntil < now;
 }

@@ -14,8 +14,8 @@ export interface FanOutResult {
 
 /**
  * Stores one delivery per matching subscription: same workspace and event type, and no bot
- * filter or the event's bot. Upserting on {eventId, subscriptionId} (a unique index) makes
- * publishing the same event again create nothing twice.
+ * filter or the event's bot. The unique index on {eventId, subscriptionId} makes publishing
+ * the same event again create nothing twice.
  */
 export async function fanOut(connection: Connection, event: EventDoc, onlySubscriptionId?: string): Promise<FanOutResult> {
   const Deliveries = deliveryModel(connection);
@@ -28,18 +28,28 @@ export async function fanOut(connection: Connection, event: EventDoc, onlySubscr
 
   const now = new Date();
   const candidates = hooks.map((hook) => newDelivery(event, hook, now));
-  const result = await Deliveries.bulkWrite(
-    candidates.map((delivery) => ({
-      updateOne: { filter: { eventId: event._id, subscriptionId: delivery.subscriptionId }, update: { $setOnInsert: delivery }, upsert: true },
-    })),
-    { ordered: false },
-  );
-  const inserted = new Set(Object.values(result.upsertedIds).map(String));
+  const inserted = await Promise.all(candidates.map((delivery) => insertUnlessPresent(Deliveries, delivery)));
   const existing = await Deliveries.find({ eventId: event._id, subscriptionId: { $in: hooks.map((hook) => hook._id) } }, { _id: 1 }).lean<Array<{ _id: string }>>();
   return {
-    dueIds: candidates.filter((delivery) => inserted.has(delivery._id) && delivery.status === 'pending').map((delivery) => delivery._id),
+    dueIds: candidates.filter((delivery, index) => inserted[index] && delivery.status === 'pending').map((delivery) => delivery._id),
     deliveryIds: existing.map((row) => row._id),
   };
+}
+
+const DUPLICATE_KEY = 11000;
+
+/**
+ * A plain insert, so the unique index decides: an upsert is a read then a write on
+ * FerretDB 1.x, and two concurrent publishes of one event could both think they created it.
+ */
+async function insertUnlessPresent(Deliveries: ReturnType<typeof deliveryModel>, delivery: DeliveryDoc): Promise<boolean> {
+  try {
+    await Deliveries.create(delivery);
+    return true;
+  } catch (error) {
+    if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
+    throw error;
+  }
 }
 
 function newDelivery(event: EventDoc, hook: Pick<HookDoc, '_id' | 'status'>, now: Date): DeliveryDoc {

@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import { hookModel, type HookDoc } from '../hooks/model.js';
+import { hookStats } from '../hooks/stats.js';
 import { deliveryModel, type AttemptDoc, type DeliveryDoc } from './model.js';
 import type { AttemptOutcome } from './outcome.js';
 import type { SendResult } from './sender.js';
@@ -72,29 +73,31 @@ export async function endDeliveriesOf(connection: Connection, subscriptionId: st
   );
 }
 
-/** Updates the subscription after a delivery ended: counters, pause after sustained failure, deletion on 410. */
+/** Updates the subscription after a delivery ended: last success or failure, pause after sustained failure, deletion on 410. */
 export async function settleSubscription(connection: Connection, hookId: string, outcome: AttemptOutcome, policy: PausePolicy, now = new Date()): Promise<void> {
   const Hooks = hookModel(connection);
   if (outcome.kind === 'delivered') {
-    await Hooks.updateOne({ _id: hookId }, { $set: { consecutiveFailures: 0, lastSuccessAt: now }, $inc: { totalDelivered: 1 } });
+    await Hooks.updateOne({ _id: hookId }, { $max: { lastSuccessAt: now } });
   } else if (outcome.kind === 'gone') {
     await Hooks.deleteOne({ _id: hookId });
     await endDeliveriesOf(connection, hookId, 'the subscription was deleted: its receiver answered 410 Gone', now);
   } else if (outcome.kind === 'exhausted') {
-    const hook = await Hooks.findOneAndUpdate(
-      { _id: hookId },
-      { $inc: { consecutiveFailures: 1, totalFailed: 1 }, $set: { lastFailureAt: now } },
-      { returnDocument: 'after' },
-    ).lean<HookDoc>();
-    if (hook && shouldPause(hook, policy, now)) {
-      const pausedReason = `paused after ${hook.consecutiveFailures} failed deliveries in a row; last failure: ${outcome.reason}`;
+    const hook = await Hooks.findOneAndUpdate({ _id: hookId }, { $max: { lastFailureAt: now } }, { returnDocument: 'after' }).lean<HookDoc>();
+    if (!hook || hook.status !== 'active') return;
+    const { consecutiveFailures } = await hookStats(connection, hook);
+    if (shouldPause({ ...hook, consecutiveFailures }, policy, now)) {
+      const pausedReason = `paused after ${consecutiveFailures} failed deliveries in a row; last failure: ${outcome.reason}`;
       await Hooks.updateOne({ _id: hookId, status: 'active' }, { $set: { status: 'paused', pausedReason, pausedAt: now } });
     }
   }
 }
 
 /** Sustained failure: enough failed deliveries in a row and long enough without a success. */
-export function shouldPause(hook: Pick<HookDoc, 'status' | 'consecutiveFailures' | 'lastSuccessAt' | 'createdAt'>, policy: PausePolicy, now = new Date()): boolean {
+export function shouldPause(
+  hook: Pick<HookDoc, 'status' | 'lastSuccessAt' | 'createdAt'> & { consecutiveFailures: number },
+  policy: PausePolicy,
+  now = new Date(),
+): boolean {
   if (hook.status !== 'active' || hook.consecutiveFailures < policy.afterFailures) return false;
   const since = hook.lastSuccessAt ?? hook.createdAt;
   return now.getTime() - since.getTime() >= policy.afterHours * 3_600_000;

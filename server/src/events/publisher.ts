@@ -51,6 +51,8 @@ export function createEventPublisher({ connection, deliveries }: EventPublisherD
   };
 }
 
+const DUPLICATE_KEY = 11000;
+
 async function storeEvent(Events: ReturnType<typeof eventModel>, input: PublishEventInput): Promise<{ event: EventDoc; duplicate: boolean }> {
   const id = input.id ?? newId('evt');
   const botId = typeof input.data.botId === 'string' ? input.data.botId : null;
@@ -63,8 +65,13 @@ async function storeEvent(Events: ReturnType<typeof eventModel>, input: PublishE
     data: input.data,
     createdAt: new Date(),
   };
-  const result = await Events.updateOne({ _id: id }, { $setOnInsert: candidate }, { upsert: true });
-  if (result.upsertedCount === 1) return { event: candidate, duplicate: false };
+  try {
+    // A plain insert: the unique _id decides, atomically on FerretDB 1.x too (an upsert there is a read then a write).
+    await Events.create(candidate);
+    return { event: candidate, duplicate: false };
+  } catch (error) {
+    if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+  }
   const existing = await Events.findById(id).lean<EventDoc>();
   if (!existing) throw new Error(`event ${id} vanished while publishing`);
   return { event: existing, duplicate: true };

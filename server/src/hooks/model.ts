@@ -22,10 +22,12 @@ export interface HookDoc {
   pausedReason: string | null;
   pausedAt: Date | null;
   secrets: SealedSecret[];
-  /** Deliveries that ended failed since the last success. */
-  consecutiveFailures: number;
-  totalDelivered: number;
-  totalFailed: number;
+  /**
+   * Failed deliveries count towards a pause from here (creation, or the last resume).
+   * Counters are counted from the deliveries, never kept with $inc: FerretDB 1.x loses
+   * concurrent increments.
+   */
+  failuresCountedFrom: Date;
   lastSuccessAt: Date | null;
   lastFailureAt: Date | null;
   apiKeyId: string | null;
@@ -48,9 +50,7 @@ const HookSchema = new Schema<HookDoc>(
     pausedReason: { type: String, default: null },
     pausedAt: { type: Date, default: null },
     secrets: { type: [SecretSchema], required: true },
-    consecutiveFailures: { type: Number, default: 0 },
-    totalDelivered: { type: Number, default: 0 },
-    totalFailed: { type: Number, default: 0 },
+    failuresCountedFrom: { type: Date, required: true },
     lastSuccessAt: { type: Date, default: null },
     lastFailureAt: { type: Date, default: null },
     apiKeyId: { type: String, default: null },

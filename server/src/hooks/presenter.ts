@@ -1,11 +1,12 @@
 import type { EventType } from '@nebulahex/shared';
 import type { HookDoc } from './model.js';
 import type { HookOut } from './schema.js';
+import type { HookStats } from './stats.js';
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
 /** A subscription as the API shows it: never its secrets. */
-export function presentHook(hook: HookDoc): HookOut {
+export function presentHook(hook: HookDoc, stats: HookStats): HookOut {
   return {
     id: hook._id,
     hookId: hook._id,
@@ -15,9 +16,7 @@ export function presentHook(hook: HookDoc): HookOut {
     status: hook.status,
     pausedReason: hook.pausedReason,
     pausedAt: iso(hook.pausedAt),
-    consecutiveFailures: hook.consecutiveFailures,
-    totalDelivered: hook.totalDelivered,
-    totalFailed: hook.totalFailed,
+    ...stats,
     lastSuccessAt: iso(hook.lastSuccessAt),
     lastFailureAt: iso(hook.lastFailureAt),
     createdAt: hook.createdAt.toISOString(),

@@ -3,7 +3,6 @@ import { authOf } from '../auth/middleware.js';
 import { PageQuery } from '../db/paginate.js';
 import { parseBody, parseQuery } from '../http/validate.js';
 import { documentPublic, IdParam, jsonBodyOf, jsonResponse, notFound } from '../openapi/registry.js';
-import { presentHook } from './presenter.js';
 import { CreatedHookOut, CreateHookIn, HookListOut, HookListQuery, HookOut, HookTestOut, SigningSecretOut } from './schema.js';
 import type { RouteFactoryOptions } from '../app.js';
 import { createHookService } from './service.js';
@@ -19,17 +18,17 @@ export function hooksRouter({ config, deps }: RouteFactoryOptions): Router {
     const auth = authOf(ctx);
     const { hook, signingSecret } = await hooks.create(auth.workspaceId, auth.apiKeyId, parseBody(ctx, CreateHookIn));
     ctx.status = 201;
-    ctx.body = { ...presentHook(hook), signingSecret };
+    ctx.body = { ...(await hooks.present(hook)), signingSecret };
   });
 
   router.get('/hooks', async (ctx) => {
     const query = parseQuery(ctx, PageQuery.extend(HookListQuery.shape));
     const page = await hooks.list(authOf(ctx).workspaceId, query, query);
-    ctx.body = { hooks: page.items.map(presentHook), nextCursor: page.nextCursor };
+    ctx.body = { hooks: await Promise.all(page.items.map(hooks.present)), nextCursor: page.nextCursor };
   });
 
   router.get('/hooks/:id', async (ctx) => {
-    ctx.body = presentHook(await hooks.find(authOf(ctx).workspaceId, ctx.params.id as string));
+    ctx.body = await hooks.present(await hooks.find(authOf(ctx).workspaceId, ctx.params.id as string));
   });
 
   router.delete('/hooks/:id', async (ctx) => {
@@ -38,7 +37,7 @@ export function hooksRouter({ config, deps }: RouteFactoryOptions): Router {
   });
 
   router.post('/hooks/:id/resume', async (ctx) => {
-    ctx.body = presentHook(await hooks.resume(authOf(ctx).workspaceId, ctx.params.id as string));
+    ctx.body = await hooks.present(await hooks.resume(authOf(ctx).workspaceId, ctx.params.id as string));
   });
 
   router.post('/hooks/:id/rotate-secret', async (ctx) => {

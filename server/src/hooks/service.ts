@@ -12,7 +12,9 @@ import type { EventPublisher } from '../events/publisher.js';
 import { NotFoundError, ValidationError } from '../http/errors.js';
 import { checkTargetUrl, TargetRefusedError } from '../net/ssrf.js';
 import { hookModel, type HookDoc, type SealedSecret } from './model.js';
-import type { CreateHookIn } from './schema.js';
+import { presentHook } from './presenter.js';
+import type { CreateHookIn, HookOut } from './schema.js';
+import { hookStats } from './stats.js';
 
 export interface HookServiceDeps {
   connection: Connection;
@@ -40,6 +42,9 @@ export function createHookService({ connection, config, events, deliveries }: Ho
   return {
     find,
 
+    /** The subscription as the API shows it, with its counters. */
+    present: async (hook: HookDoc): Promise<HookOut> => presentHook(hook, await hookStats(connection, hook)),
+
     /** Checks the bot and the target, then stores a new subscription; the secret is returned this once. */
     async create(workspaceId: string, apiKeyId: string | null, input: CreateHookIn): Promise<{ hook: HookDoc; signingSecret: string }> {
       await checkTarget(input.targetUrl, policy);
@@ -57,6 +62,7 @@ export function createHookService({ connection, config, events, deliveries }: Ho
         botId,
         secrets: [seal(signingSecret, now)],
         apiKeyId,
+        failuresCountedFrom: now,
         createdAt: now,
       });
       return { hook: hook.toObject(), signingSecret };
@@ -79,7 +85,7 @@ export function createHookService({ connection, config, events, deliveries }: Ho
       const now = new Date();
       const hook = await Hooks.findOneAndUpdate(
         { _id: id, workspaceId },
-        { $set: { status: 'active', pausedReason: null, pausedAt: null, consecutiveFailures: 0 } },
+        { $set: { status: 'active', pausedReason: null, pausedAt: null, failuresCountedFrom: now } },
         { returnDocument: 'after' },
       ).lean<HookDoc>();
       if (!hook) throw new NotFoundError('The subscription', 'hook_not_found');

@@ -1,0 +1,26 @@
+import type { Connection } from 'mongoose';
+import { deliveryModel } from '../deliveries/model.js';
+import type { HookDoc } from './model.js';
+
+export interface HookStats {
+  /** Deliveries that ended failed since the last success (or resume). */
+  consecutiveFailures: number;
+  totalDelivered: number;
+  totalFailed: number;
+}
+
+/**
+ * Counts a subscription's outcomes from its deliveries (within the retention). Counting
+ * instead of keeping $inc counters keeps them exact on FerretDB 1.x, whose concurrent
+ * increments lose updates.
+ */
+export async function hookStats(connection: Connection, hook: Pick<HookDoc, '_id' | 'lastSuccessAt' | 'failuresCountedFrom'>): Promise<HookStats> {
+  const Deliveries = deliveryModel(connection);
+  const from = hook.lastSuccessAt && hook.lastSuccessAt > hook.failuresCountedFrom ? hook.lastSuccessAt : hook.failuresCountedFrom;
+  const [consecutiveFailures, totalDelivered, totalFailed] = await Promise.all([
+    Deliveries.countDocuments({ subscriptionId: hook._id, status: 'failed', completedAt: { $gt: from } }),
+    Deliveries.countDocuments({ subscriptionId: hook._id, status: 'succeeded' }),
+    Deliveries.countDocuments({ subscriptionId: hook._id, status: 'failed' }),
+  ]);
+  return { consecutiveFailures, totalDelivered, totalFailed };
+}
