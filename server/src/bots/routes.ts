@@ -7,8 +7,23 @@ import { presentBot } from './presenter.js';
 import { BotListOut, BotOut, ListBotsQuery } from './schema.js';
 import { getBot, listBots } from './service.js';
 
-documentPublic({ method: 'get', path: '/bots', tags: ['Bots'], summary: 'List bots', request: { query: ListBotsQuery }, responses: { 200: jsonResponse('The bots, newest first.', BotListOut) } });
-documentPublic({ method: 'get', path: '/bots/:id', tags: ['Bots'], summary: 'Get a bot', request: { params: IdParam('Bot id') }, responses: { 200: jsonResponse('The bot.', BotOut), 404: notFound } });
+const tags = ['Bots'];
+documentPublic({
+  method: 'get',
+  path: '/bots',
+  tags,
+  summary: 'List bots',
+  request: { query: ListBotsQuery },
+  responses: { 200: jsonResponse('The bots, newest first.', BotListOut) },
+});
+documentPublic({
+  method: 'get',
+  path: '/bots/:id',
+  tags,
+  summary: 'Get a bot',
+  request: { params: IdParam('Bot id') },
+  responses: { 200: jsonResponse('The bot.', BotOut), 404: notFound },
+});
 
 /** `GET /bots`, `GET /bots/:id`. */
 export function botsRouter({ deps }: RouteFactoryOptions): Router {

@@ -16,14 +16,33 @@ import { CreatedWorkspaceOut, CreateWorkspaceIn } from '../workspaces/schema.js'
 import { createWorkspace, getWorkspace } from '../workspaces/service.js';
 
 const WorkspaceParam = z.object({ id: z.string().meta({ description: 'Workspace id' }) });
-documentInternal({ method: 'post', path: '/workspaces', summary: 'Create a workspace with its first admin key', request: { body: jsonBodyOf(CreateWorkspaceIn) }, responses: { 201: jsonResponse('The workspace and its admin key, in full.', CreatedWorkspaceOut) } });
-documentInternal({ method: 'post', path: '/workspaces/:id/bots', summary: 'Create a bot', request: { params: WorkspaceParam, body: jsonBodyOf(CreateBotIn) }, responses: { 201: jsonResponse('The bot.', BotOut), 404: notFound } });
-documentInternal({ method: 'post', path: '/workspaces/:id/conversations', summary: 'Open a conversation', request: { params: WorkspaceParam, body: jsonBodyOf(CreateConversationIn) }, responses: { 201: jsonResponse('The conversation.', ConversationOut), 404: notFound } });
+documentInternal({
+  method: 'post',
+  path: '/workspaces',
+  summary: 'Create a workspace with its first admin key',
+  request: { body: jsonBodyOf(CreateWorkspaceIn) },
+  responses: { 201: jsonResponse('The workspace and its admin key, in full.', CreatedWorkspaceOut) },
+});
+documentInternal({
+  method: 'post',
+  path: '/workspaces/:id/bots',
+  summary: 'Create a bot',
+  request: { params: WorkspaceParam, body: jsonBodyOf(CreateBotIn) },
+  responses: { 201: jsonResponse('The bot.', BotOut), 404: notFound },
+});
+documentInternal({
+  method: 'post',
+  path: '/workspaces/:id/conversations',
+  summary: 'Open a conversation',
+  request: { params: WorkspaceParam, body: jsonBodyOf(CreateConversationIn) },
+  responses: { 201: jsonResponse('The conversation.', ConversationOut), 404: notFound },
+});
 
 /** Provisioning for the bot engine: workspaces (with their first admin key), bots, conversations. */
 export function provisioningRouter({ config, deps }: RouteFactoryOptions): Router {
   const { connection } = deps;
-  const apiKeys = createApiKeyService({ connection, encryptor: createEncryptor(config.ENCRYPTION_KEY), revealWindowMinutes: config.KEY_REVEAL_WINDOW_MINUTES });
+  const encryptor = createEncryptor(config.ENCRYPTION_KEY);
+  const apiKeys = createApiKeyService({ connection, encryptor, revealWindowMinutes: config.KEY_REVEAL_WINDOW_MINUTES });
   const router = new Router();
   router.post('/workspaces', async (ctx) => {
     const { name } = parseBody(ctx, CreateWorkspaceIn);

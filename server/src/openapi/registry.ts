@@ -41,7 +41,8 @@ const RATE_LIMIT_HEADERS = {
   'RateLimit-Reset': { description: 'Seconds until a request slot frees up.', schema: { type: 'integer' as const } },
 };
 
-const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ErrorOut } } });
+/** An error answer (the shared `Error` shape) for a documented route. */
+export const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ErrorOut } } });
 
 /** What any operation that reads a JSON body may answer before its own validation runs (http/body.ts). */
 const BODY_ERRORS = {
