@@ -136,7 +136,7 @@ describe('/auth/keys', () => {
     [{ name: '' }, 'name'],
     [{ name: 'x', role: 'owner' }, 'role'],
     [{ name: { $ne: null } }, 'name'],
-    [{ name: 'x', workspaceId: 'ws_1' }, 'body'],
+    [{ name: 'x', workspaceId: 'ws_1' }, 'workspaceId'],
   ])('answers 422 for %j naming %s', async (body, field) => {
     const owner = await createWorkspace(testApp);
     const response = await call('/auth/keys', owner.auth, { method: 'POST', body });

@@ -120,3 +120,21 @@ describe('errorMiddleware', () => {
     }
   });
 });
+
+describe('parse', () => {
+  it('names each invalid field, and an unknown key by its own name', async () => {
+    const { z } = await import('zod');
+    const { parse } = await import('./validate.js');
+    const { ValidationError } = await import('./errors.js');
+    const schema = z.strictObject({ name: z.string(), nested: z.strictObject({ count: z.number() }) });
+    let thrown: unknown;
+    try {
+      parse(schema, { name: 7, nested: { count: 1, extra: true }, stray: 'x' });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ValidationError);
+    const fields = (thrown as InstanceType<typeof ValidationError>).issues.map((issue) => issue.field).sort();
+    expect(fields).toEqual(['name', 'nested.extra', 'stray']);
+  });
+});
