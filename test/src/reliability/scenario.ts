@@ -10,7 +10,8 @@ import {
 } from '@nebulahex/server/testing';
 import { eventCatalog } from '@nebulahex/shared';
 import { planAnswer, toReceiverAnswer, type FaultPlan } from './plan.js';
-import { tally, type Receipt, type Tally } from './tally.js';
+import { deliveryDiagnostics, platformRecords, type ReliabilityReport } from './report.js';
+import { tally, type Receipt } from './tally.js';
 import { startWorkerFleet, type WorkerFleet } from './workers.js';
 
 export interface ReliabilityOptions {
@@ -28,22 +29,6 @@ export interface ReliabilityOptions {
   /** Events published at once through the internal API. */
   publishConcurrency?: number;
   log?: (line: string) => void;
-}
-
-export interface ReliabilityReport extends Tally {
-  subscriptions: number;
-  workersStarted: number;
-  kills: number;
-  killTimes: number[];
-  /** Attempts the platform recorded (attempts lost with a killed worker are not among them). */
-  attemptsRecorded: number;
-  /** Whether every delivery ended before the deadline. */
-  settled: boolean;
-  /** Deliveries by status at the end, other than succeeded (all zero when settled). */
-  unfinished: Record<string, number>;
-  wallMs: number;
-  /** The workers' last output when something went wrong. */
-  workerOutput?: string;
 }
 
 /** The event type the run publishes: no side effects on conversations, so any sample data is valid. */
@@ -138,28 +123,51 @@ async function settle(app: TestApp, acknowledged: () => number, total: number, d
   );
 }
 
-async function unfinishedDeliveries(app: TestApp): Promise<Record<string, number>> {
-  const rows = await app.connection.collection('deliveries').aggregate<{ _id: string; count: number }>([{ $match: { status: { $ne: 'succeeded' } } }, { $group: { _id: '$status', count: { $sum: 1 } } }]).toArray();
-  return Object.fromEntries(rows.map((row) => [row._id, row.count]));
+interface Setting {
+  app: TestApp & { databaseUri: string };
+  receiver: TestReceiver;
+  fleet: WorkerFleet;
 }
 
-/** Deliveries with their leases, to say why they are stuck or were sent twice: unfinished ones, and `extraIds`. */
-async function deliveryDiagnostics(app: TestApp, extraIds: string[]): Promise<unknown[]> {
-  const deliveries = app.connection.collection<{ _id: string; [field: string]: unknown }>('deliveries');
-  const stuck = await deliveries.find({ status: { $in: ['pending', 'sending'] } }).limit(3).toArray();
-  const extra = await deliveries.find({ _id: { $in: extraIds } }).toArray();
-  const leases = app.connection.collection('leases');
-  return Promise.all(
-    [...stuck, ...extra].map(async ({ _id, status, attemptCount, nextAttemptAt, lockedUntil, attempts }) => ({
-      _id, status, attemptCount, nextAttemptAt, lockedUntil, attempts,
-      leases: await leases.find({ resource: { $regex: `^delivery:${String(_id)}:` } }, { projection: { _id: 1, owner: 1, expiresAt: 1, done: 1, createdAt: 1 } }).toArray(),
-    })),
-  );
+/** A workspace with `count` subscriptions to the run's event type, each on its own receiver path. */
+async function subscribeAll(app: TestApp, receiver: TestReceiver, count: number): Promise<{ workspaceId: string; hookIds: string[] }> {
+  const workspace = await createWorkspace(app, 'Reliability');
+  const hookIds: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const { status, body } = await callApi(app, '/hooks', { method: 'POST', headers: workspace.auth, body: { event: EVENT_TYPE, targetUrl: receiver.url(`/subscriber-${i}`) } });
+    if (status !== 201) throw new Error(`POST /hooks answered ${status}: ${JSON.stringify(body)}`);
+    hookIds.push(body.id as string);
+  }
+  return { workspaceId: workspace.workspaceId, hookIds };
 }
 
-async function attemptsRecorded(app: TestApp): Promise<number> {
-  const [row] = await app.connection.collection('deliveries').aggregate<{ total: number }>([{ $group: { _id: null, total: { $sum: '$attemptCount' } } }]).toArray();
-  return row?.total ?? 0;
+async function measure({ app, receiver, fleet }: Setting, options: ReliabilityOptions): Promise<ReliabilityReport> {
+  const { receipts, acknowledgedPairs } = recordingReceiver(receiver, options.faults);
+  const { workspaceId, hookIds } = await subscribeAll(app, receiver, options.subscriptions);
+  const total = options.events * options.subscriptions;
+  const acknowledged = () => acknowledgedPairs.size;
+  const started = Date.now();
+  const [eventIds] = await Promise.all([
+    publishEvents(app, workspaceId, options.events, options.publishConcurrency ?? 8),
+    killOnProgress(fleet, acknowledged, total, options).catch((error: unknown) => options.log?.(String(error))),
+  ]);
+  options.log?.(`published ${eventIds.length} events in ${Date.now() - started} ms; waiting for every delivery to end`);
+  const settled = await settle(app, acknowledged, total, Math.max(0, started + options.deadlineMs - Date.now()));
+  const wallMs = Date.now() - started;
+  const counts = tally({ eventIds, hookIds, receipts: [...receipts], killTimes: fleet.killTimes });
+  const failed = !settled || counts.lost > 0 || counts.unexplainedRepeats > 0 || counts.pairsWithSeveralDeliveryIds > 0;
+  const diagnostics = failed ? await deliveryDiagnostics(app, counts.unexplainedSamples.map((copies) => copies[0]?.deliveryId ?? '')) : [];
+  return {
+    ...counts,
+    ...(await platformRecords(app)),
+    subscriptions: hookIds.length,
+    workersStarted: fleet.started,
+    kills: fleet.killTimes.length,
+    killTimes: fleet.killTimes,
+    settled,
+    wallMs,
+    ...(failed ? { workerOutput: `${fleet.output()}\ndeliveries in question: ${JSON.stringify(diagnostics)}` } : {}),
+  };
 }
 
 /**
@@ -172,38 +180,7 @@ export async function runReliability(options: ReliabilityOptions): Promise<Relia
   const receiver = await startTestReceiver();
   const fleet = startWorkerFleet(workerEnv(app, options), options.workers);
   try {
-    const { receipts, acknowledgedPairs } = recordingReceiver(receiver, options.faults);
-    const workspace = await createWorkspace(app, 'Reliability');
-    const hookIds: string[] = [];
-    for (let i = 0; i < options.subscriptions; i += 1) {
-      const { status, body } = await callApi(app, '/hooks', { method: 'POST', headers: workspace.auth, body: { event: EVENT_TYPE, targetUrl: receiver.url(`/subscriber-${i}`) } });
-      if (status !== 201) throw new Error(`POST /hooks answered ${status}: ${JSON.stringify(body)}`);
-      hookIds.push(body.id as string);
-    }
-    const total = options.events * options.subscriptions;
-    const acknowledged = () => acknowledgedPairs.size;
-    const started = Date.now();
-    const [eventIds] = await Promise.all([
-      publishEvents(app, workspace.workspaceId, options.events, options.publishConcurrency ?? 8),
-      killOnProgress(fleet, acknowledged, total, options).catch((error: unknown) => options.log?.(String(error))),
-    ]);
-    options.log?.(`published ${eventIds.length} events in ${Date.now() - started} ms; waiting for every delivery to end`);
-    const settled = await settle(app, acknowledged, total, Math.max(0, started + options.deadlineMs - Date.now()));
-    const wallMs = Date.now() - started;
-    const counts = tally({ eventIds, hookIds, receipts: [...receipts], killTimes: fleet.killTimes });
-    const failed = !settled || counts.lost > 0 || counts.unexplainedRepeats > 0 || counts.pairsWithSeveralDeliveryIds > 0;
-    return {
-      ...counts,
-      subscriptions: hookIds.length,
-      workersStarted: fleet.started,
-      kills: fleet.killTimes.length,
-      killTimes: fleet.killTimes,
-      attemptsRecorded: await attemptsRecorded(app),
-      settled,
-      unfinished: await unfinishedDeliveries(app),
-      wallMs,
-      ...(failed ? { workerOutput: `${fleet.output()}\nstuck deliveries: ${JSON.stringify(await deliveryDiagnostics(app, counts.unexplainedSamples.map((copies) => copies[0]?.deliveryId ?? '')))}` } : {}),
-    };
+    return await measure({ app, receiver, fleet }, options);
   } finally {
     await fleet.stop();
     await receiver.close();
@@ -211,23 +188,4 @@ export async function runReliability(options: ReliabilityOptions): Promise<Relia
   }
 }
 
-/** The report as printed by `npm run test:reliability`. */
-export function formatReport(report: ReliabilityReport): string {
-  const perSubscription = Object.entries(report.receivedPerSubscription).map(([hookId, count]) => `    ${hookId}: ${count}`);
-  return [
-    `events sent:                        ${report.eventsSent}`,
-    `subscriptions:                      ${report.subscriptions}`,
-    'distinct events received per subscription:',
-    ...perSubscription,
-    `lost:                               ${report.lost}`,
-    `duplicated by the platform:         ${report.pairsWithSeveralDeliveryIds + report.unexplainedRepeats} (${report.pairsWithSeveralDeliveryIds} event+subscription pairs with several delivery ids, ${report.unexplainedRepeats} repeated delivery id+attempt without a crash)`,
-    `redelivered after a crash:          ${report.crashRedeliveries} (same delivery id+attempt again after a SIGKILL; at-least-once)`,
-    `acknowledged twice by the receiver: ${report.pairsAcknowledgedTwice} event+subscription pairs`,
-    `attempts received:                  ${report.attempts.received} (${report.attempts.ok} ok, ${report.attempts.error} answered 500, ${report.attempts.timeout} timed out)`,
-    `attempts recorded by the platform:  ${report.attemptsRecorded}`,
-    `workers:                            ${report.workersStarted} started, ${report.kills} killed with SIGKILL (at ${report.killTimes.map((time) => new Date(time).toISOString()).join(', ')})`,
-    ...report.unexplainedSamples.map((copies) => `  repeated: ${copies.map((c) => `${c.deliveryId}#${c.attempt} at ${new Date(c.receivedAt).toISOString()} answered ${c.answer}`).join(' / ')}`),
-    `settled before the deadline:        ${report.settled ? 'yes' : `NO: unfinished deliveries ${JSON.stringify(report.unfinished)}`}`,
-    `wall time:                          ${(report.wallMs / 1000).toFixed(1)} s`,
-  ].join('\n');
-}
+export { formatReport, type ReliabilityReport } from './report.js';
