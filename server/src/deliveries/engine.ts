@@ -63,8 +63,8 @@ export interface DeliveryEngine {
   close(): Promise<void>;
 }
 
-/** Time a worker keeps a claimed delivery: the HTTP deadline plus room for signing and recording. */
-export const leaseMs = (config: Pick<EngineConfig, 'WEBHOOK_TIMEOUT_MS'>): number => config.WEBHOOK_TIMEOUT_MS + 15_000;
+/** Time a worker keeps a claimed delivery: twice the HTTP deadline, room for signing and recording. */
+export const leaseMs = (config: Pick<EngineConfig, 'WEBHOOK_TIMEOUT_MS'>): number => 2 * config.WEBHOOK_TIMEOUT_MS + 1_000;
 
 export function createDeliveryEngine(deps: DeliveryEngineDeps): DeliveryEngine {
   const { connection, agenda, logger, config } = deps;

@@ -34,8 +34,8 @@ export function defineDeliveryJobs({ agenda, engine, connection, logger, config 
   // The sweep only queries and queues, so a short lock lets another worker take over fast after a crash.
   agenda.define(DELIVERY_JOBS.sweep, async () => {
     const queued = await engine.sweep();
-    if (queued > 0) logger.info({ queued }, 'sweep picked up unfinished deliveries');
-  }, { concurrency: 1, lockLifetime: 30_000 });
+    if (queued > 0) logger.debug({ queued }, 'sweep picked up due deliveries');
+  }, { concurrency: 1, lockLifetime: 10_000 });
   agenda.define(DELIVERY_JOBS.retention, async () => {
     const removed = await removeExpired(connection, config.RETENTION_DAYS);
     logger.info(removed, 'retention removed old events and deliveries');

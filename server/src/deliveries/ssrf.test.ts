@@ -1,0 +1,78 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { newId } from '../db/model.js';
+import { guardedLookup } from '../net/ssrf.js';
+import { createEncryptor } from '../crypto/encryption.js';
+import { hookModel } from '../hooks/model.js';
+import { createSender } from './sender.js';
+import { startWebhookStory, type WebhookStory } from './story.js';
+import { startTestReceiver, type TestReceiver } from './test-receiver.js';
+
+const PRODUCTION_TARGETS = { WEBHOOK_ALLOW_HTTP: true, WEBHOOK_ALLOW_PRIVATE_TARGETS: false, WEBHOOK_RETRY_SCHEDULE: [0.1] };
+
+describe('subscribe-time SSRF guard', () => {
+  let story: WebhookStory;
+  beforeEach(async () => {
+    story = await startWebhookStory({ ...PRODUCTION_TARGETS, WEBHOOK_ALLOW_HTTP: false });
+  });
+  afterEach(async () => {
+    await story.close();
+  });
+
+  it('refuses http, private, loopback, metadata and localhost targets with the reason', async () => {
+    const port = new URL(story.receiver.url()).port;
+    const refused = [
+      ['http://example.com/hook', /https/],
+      ['https://127.0.0.1/hook', /private, loopback or reserved/],
+      ['https://10.1.2.3/hook', /private/],
+      ['https://169.254.169.254/latest/meta-data', /private/],
+      ['https://[::1]/hook', /private/],
+      [`https://localhost:${port}/hook`, /"localhost"/],
+    ] as const;
+    for (const [targetUrl, reason] of refused) {
+      const { status, body } = await story.api('POST', '/hooks', { event: 'lead.captured', targetUrl });
+      expect({ targetUrl, status }).toEqual({ targetUrl, status: 422 });
+      expect(body.error.details).toEqual([{ field: 'targetUrl', message: expect.stringMatching(reason) }]);
+    }
+    expect((await story.api('GET', '/hooks')).body.hooks).toHaveLength(0);
+  });
+});
+
+describe('connect-time SSRF guard', () => {
+  let receiver: TestReceiver;
+  beforeEach(async () => {
+    receiver = await startTestReceiver();
+  });
+  afterEach(async () => {
+    await receiver.close();
+  });
+
+  it('refuses to connect to a host name that resolves to 127.0.0.1', async () => {
+    const sender = createSender({ timeoutMs: 2_000, excerptBytes: 100, lookup: guardedLookup({ allowHttp: true, allowPrivate: false }) });
+    const port = new URL(receiver.url()).port;
+    const result = await sender.send({ url: `http://localhost:${port}/hook`, headers: {}, body: '{}' });
+    await sender.close();
+    expect(result).toMatchObject({ error: expect.stringMatching(/private, loopback or reserved/) });
+    expect(receiver.requests).toHaveLength(0);
+  });
+
+  it('fails the delivery of a subscription whose host resolves to a private address by send time', async () => {
+    const story = await startWebhookStory(PRODUCTION_TARGETS);
+    try {
+      // Subscribed while the name was public (DNS rebinding): stored as-is, bypassing the subscribe-time check.
+      const port = new URL(story.receiver.url()).port;
+      const hookId = newId('hook');
+      const now = new Date();
+      const sealed = createEncryptor(story.app.config.ENCRYPTION_KEY).encrypt(`whsec_${Buffer.alloc(32, 7).toString('base64')}`);
+      await hookModel(story.app.connection).create({
+        _id: hookId, workspaceId: story.workspace.workspaceId, event: 'lead.captured', targetUrl: `http://localhost:${port}/hook`,
+        botId: null, secrets: [{ sealed, createdAt: now, expiresAt: null }], failuresCountedFrom: now, createdAt: now,
+      });
+      await story.publish('lead.captured');
+      const [delivery] = await story.waitForDeliveries(hookId, (list) => list[0]?.status === 'failed', 'the refused delivery to fail');
+      expect(delivery?.failureReason).toMatch(/private, loopback or reserved/);
+      expect(story.receiver.requests).toHaveLength(0);
+    } finally {
+      await story.close();
+    }
+  });
+});
