@@ -25,7 +25,7 @@ const EventSchema = new Schema<EventDoc>(
   { versionKey: false, minimize: false },
 );
 EventSchema.index({ workspaceId: 1, type: 1, _id: -1 });
-EventSchema.index({ workspaceId: 1, _id: -1 });
+EventSchema.index({ workspaceId: 1, createdAt: -1 }); // caller-chosen ids do not sort by time
 EventSchema.index({ createdAt: 1 });
 
 export const eventModel = defineModel('Event', EventSchema);

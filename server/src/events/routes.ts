@@ -39,7 +39,7 @@ export function eventsRouter({ deps }: RouteFactoryOptions): Router {
   router.get('/events', async (ctx) => {
     const query = parseQuery(ctx, EventListQuery);
     const filter = { workspaceId: authOf(ctx).workspaceId, test: false, ...(query.type ? { type: query.type } : {}), ...(query.botId ? { botId: query.botId } : {}) };
-    const events = await Events.find(filter).sort({ _id: -1 }).limit(query.limit).lean<EventDoc[]>();
+    const events = await Events.find(filter).sort({ createdAt: -1, _id: -1 }).limit(query.limit).lean<EventDoc[]>();
     ctx.body = { events: events.map(presentEvent) };
   });
   return router;
