@@ -6,6 +6,8 @@ export interface ReliabilityReport extends Tally {
   workersStarted: number;
   kills: number;
   killTimes: number[];
+  /** Workers that exited on their own (exit code or signal); each was replaced. */
+  unexpectedExits: Array<number | string | null>;
   /** Attempts the platform recorded (attempts lost with a killed worker are not among them). */
   attemptsRecorded: number;
   /** Whether every delivery ended before the deadline. */
@@ -60,7 +62,7 @@ export function formatReport(report: ReliabilityReport): string {
     `acknowledged twice by the receiver: ${report.pairsAcknowledgedTwice} event+subscription pairs`,
     `attempts received:                  ${report.attempts.received} (${report.attempts.ok} ok, ${report.attempts.error} answered 500, ${report.attempts.timeout} timed out)`,
     `attempts recorded by the platform:  ${report.attemptsRecorded}`,
-    `workers:                            ${report.workersStarted} started, ${report.kills} killed with SIGKILL (at ${report.killTimes.map((time) => new Date(time).toISOString()).join(', ')})`,
+    `workers:                            ${report.workersStarted} started, ${report.kills} killed with SIGKILL (at ${report.killTimes.map((time) => new Date(time).toISOString()).join(', ')}), ${report.unexpectedExits.length} exited on their own${report.unexpectedExits.length ? ` (${report.unexpectedExits.join(', ')})` : ''}`,
     ...report.unexplainedSamples.map((copies) => `  repeated: ${copies.map((c) => `${c.deliveryId}#${c.attempt} at ${new Date(c.receivedAt).toISOString()} answered ${c.answer}`).join(' / ')}`),
     `settled before the deadline:        ${report.settled ? 'yes' : `NO: unfinished deliveries ${JSON.stringify(report.unfinished)}`}`,
     `wall time:                          ${(report.wallMs / 1000).toFixed(1)} s`,

@@ -155,7 +155,7 @@ async function measure({ app, receiver, fleet }: Setting, options: ReliabilityOp
   const settled = await settle(app, acknowledged, total, Math.max(0, started + options.deadlineMs - Date.now()));
   const wallMs = Date.now() - started;
   const counts = tally({ eventIds, hookIds, receipts: [...receipts], killTimes: fleet.killTimes });
-  const failed = !settled || counts.lost > 0 || counts.unexplainedRepeats > 0 || counts.pairsWithSeveralDeliveryIds > 0;
+  const failed = fleet.unexpectedExits.length > 0 || !settled || counts.lost > 0 || counts.unexplainedRepeats > 0 || counts.pairsWithSeveralDeliveryIds > 0;
   const diagnostics = failed ? await deliveryDiagnostics(app, counts.unexplainedSamples.map((copies) => copies[0]?.deliveryId ?? '')) : [];
   return {
     ...counts,
@@ -164,6 +164,7 @@ async function measure({ app, receiver, fleet }: Setting, options: ReliabilityOp
     workersStarted: fleet.started,
     kills: fleet.killTimes.length,
     killTimes: fleet.killTimes,
+    unexpectedExits: fleet.unexpectedExits,
     settled,
     wallMs,
     ...(failed ? { workerOutput: `${fleet.output()}\ndeliveries in question: ${JSON.stringify(diagnostics)}` } : {}),
