@@ -67,7 +67,9 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
     close: async () => {
       server.closeAllConnections();
       server.close();
-      await agenda.stop(false);
+      // Running jobs finish first: one left running would query a closed connection and hold jest open.
+      if (options.startScheduler) await agenda.drain({ timeout: 10_000, closeConnection: false });
+      else await agenda.stop(false);
       await deliveries.idle();
       await deliveries.close();
       if (options.databaseUri) await connection.close();
