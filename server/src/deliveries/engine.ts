@@ -86,10 +86,7 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps): DeliveryEngine {
       if (deps.sendsInProcess) queue.push(deliveryIds);
       else await agenda.now(DELIVERY_JOBS.dispatch, { deliveryIds });
     },
-    attempt: (deliveryId) => {
-      queue.push([deliveryId]);
-      return queue.idle();
-    },
+    attempt: (deliveryId) => queue.run(deliveryId),
     async sweep() {
       const now = new Date();
       const due = await Deliveries.find({ status: { $in: ['pending', 'sending'] }, nextAttemptAt: { $lte: now }, lockedUntil: { $lt: now } }, { _id: 1 })
