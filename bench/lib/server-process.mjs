@@ -64,6 +64,9 @@ export async function startServer({ env = {}, label = 'server', nodeArgs = [] } 
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   const exited = once(child, 'exit');
+  // Never leave the server behind when this process ends early (an error, Ctrl-C).
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   let stopping = false;
   let crashed = false;
   child.on('exit', (code, signal) => {
@@ -74,6 +77,7 @@ export async function startServer({ env = {}, label = 'server', nodeArgs = [] } 
   const baseUrl = `http://127.0.0.1:${port}`;
   const stop = async () => {
     stopping = true;
+    process.off('exit', killOnExit);
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       const force = setTimeout(() => child.kill('SIGKILL'), 40_000);
@@ -103,6 +107,7 @@ function internalClient(baseUrl, token) {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
+      signal: AbortSignal.timeout(60_000),
     });
     const text = await response.text();
     if (!response.ok) throw new Error(`POST /internal/v1${path} answered ${response.status}: ${text}`);

@@ -1,0 +1,163 @@
+// The engine's figures, measured at the receiver: events go in through the internal API
+// (stored, fanned out, signed, delivered by the real server) and are timed on arrival.
+import { eventCatalog } from '@nebulahex/shared';
+import { Pool } from 'undici';
+import { countersDelta } from './lib/ferretdb-metrics.mjs';
+import { cpuSeconds, latencyHistogram, sleep } from './lib/stats.mjs';
+
+const EVENT_TYPE = 'order.lookup'; // changes no conversation: the figures are the delivery path's own
+
+/** A workspace with `subscriptions` subscriptions to EVENT_TYPE, each on its own receiver path. */
+export async function prepareWorkspace({ server, receiver, name, subscriptions }) {
+  const { workspace, apiKey } = await server.internal('/workspaces', { name });
+  const paths = [];
+  for (let n = 0; n < subscriptions; n += 1) {
+    const path = `/${name}/${n}`;
+    const response = await fetch(`${server.baseUrl}/api/v1/hooks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ event: EVENT_TYPE, targetUrl: receiver.url(path) }),
+    });
+    if (response.status !== 201) throw new Error(`subscribing answered ${response.status}: ${await response.text()}`);
+    paths.push(path);
+  }
+  return { workspaceId: workspace.id, apiKey: apiKey.key, paths };
+}
+
+/** A keep-alive client of POST /internal/v1/events; `ingest(id)` resolves when the server answered 202. */
+export function createIngester(server, workspaceId, connections = 32) {
+  // Bounded waits: a stalled server shows as failed ingests, never as a bench that hangs.
+  const pool = new Pool(server.baseUrl, { connections, keepAliveTimeout: 60_000, headersTimeout: 30_000, bodyTimeout: 30_000 });
+  const data = eventCatalog[EVENT_TYPE].sample;
+  const headers = { authorization: `Bearer ${server.internalToken}`, 'content-type': 'application/json' };
+  return {
+    async ingest(id) {
+      // The deadline also covers time queued for a connection, so an overloaded server sheds load visibly.
+      const signal = AbortSignal.timeout(30_000);
+      const response = await pool.request({ path: '/internal/v1/events', method: 'POST', headers, body: JSON.stringify({ workspaceId, type: EVENT_TYPE, data, id }), signal });
+      const text = await response.body.text();
+      if (response.statusCode !== 202) throw new Error(`ingest answered ${response.statusCode}: ${text}`);
+    },
+    close: () => pool.close(),
+  };
+}
+
+/** Waits until `expected` distinct deliveries arrived on `prefix`, or `timeoutMs` passed; answers the count. */
+async function drain(receiver, prefix, expected, timeoutMs) {
+  const deadline = performance.now() + timeoutMs;
+  let count = receiver.countOn(prefix);
+  while (count < expected && performance.now() < deadline) {
+    await sleep(100);
+    count = receiver.countOn(prefix);
+  }
+  return count;
+}
+
+/**
+ * Sustained throughput: `concurrency` closed ingestion loops for `durationMs`. Deliveries
+ * per second are counted at the receiver while events keep coming in (the backlog never
+ * empties, so the figure is the engine's rate, not the ingest rate), and CPU per process is
+ * sampled over the same window.
+ */
+export async function measureThroughput({ server, receiver, dbPid, dbCounters, subscriptions, concurrency, durationMs, drainMs }) {
+  const workspace = await prepareWorkspace({ server, receiver, name: 'throughput', subscriptions });
+  const ingester = createIngester(server, workspace.workspaceId, concurrency);
+  const prefix = '/throughput/';
+  const cpuBefore = { server: await cpuSeconds(server.pid), db: await cpuSeconds(dbPid), bench: process.cpuUsage() };
+  const commandsBefore = await dbCounters?.read();
+  const started = performance.now();
+  const deadline = started + durationMs;
+  let ingested = 0;
+  let failedIngests = 0;
+  const loop = async (worker) => {
+    for (let n = 0; performance.now() < deadline; n += 1) {
+      const ok = await ingester.ingest(`evt_tp_${worker}_${n}`).then(() => true, () => false);
+      if (ok) ingested += 1;
+      else failedIngests += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, (_, worker) => loop(worker)));
+  const windowSeconds = (performance.now() - started) / 1000;
+  const deliveredInWindow = receiver.countOn(prefix);
+  const commands = commandsBefore ? countersDelta(commandsBefore, await dbCounters.read()) : null;
+  const cpu = {
+    server: (await cpuSeconds(server.pid)) - cpuBefore.server,
+    db: (await cpuSeconds(dbPid)) - cpuBefore.db,
+    bench: (() => { const used = process.cpuUsage(cpuBefore.bench); return (used.user + used.system) / 1e6; })(),
+  };
+  const expected = ingested * subscriptions;
+  const delivered = await drain(receiver, prefix, expected, drainMs);
+  await ingester.close();
+  return {
+    subscriptions,
+    ingested,
+    failedIngests,
+    ingestPerSecond: ingested / windowSeconds,
+    windowSeconds,
+    deliveredInWindow,
+    deliveriesPerSecond: deliveredInWindow / windowSeconds,
+    eventsPerSecond: deliveredInWindow / subscriptions / windowSeconds,
+    expected,
+    delivered,
+    drainSeconds: (performance.now() - started) / 1000 - windowSeconds,
+    databaseCommands: commands,
+    cpuPercent: Object.fromEntries(Object.entries(cpu).map(([name, seconds]) => [name, (100 * seconds) / windowSeconds])),
+  };
+}
+
+/** Ingest requests one latency run keeps open at most: beyond it events are shed, not queued. */
+const MAX_IN_FLIGHT = 64;
+
+/**
+ * Latency at a fixed rate (open loop): event n is due at start + n/rate whether or not
+ * earlier ones were answered, and its latency runs from that due time to its arrival, so a
+ * stalled server shows as latency instead of hiding it (no coordinated omission). When
+ * MAX_IN_FLIGHT ingests are already open the event is shed and counted: an overloaded server
+ * would otherwise pile up a backlog that stalls every later measurement.
+ */
+export async function measureLatency({ server, receiver, rate, durationMs, drainMs }) {
+  const name = `latency${rate}`;
+  const workspace = await prepareWorkspace({ server, receiver, name, subscriptions: 1 });
+  const ingester = createIngester(server, workspace.workspaceId, MAX_IN_FLIGHT);
+  const path = workspace.paths[0];
+  const total = Math.round((rate * durationMs) / 1000);
+  const dueAt = new Array(total);
+  const pending = [];
+  let failed = 0;
+  let shed = 0;
+  let inFlight = 0;
+  const started = performance.now();
+  for (let n = 0; n < total; n += 1) {
+    dueAt[n] = started + (n * 1000) / rate;
+    const wait = dueAt[n] - performance.now();
+    if (wait > 1) await sleep(wait);
+    if (inFlight >= MAX_IN_FLIGHT) {
+      shed += 1;
+      continue;
+    }
+    inFlight += 1;
+    const done = () => { inFlight -= 1; };
+    pending.push(ingester.ingest(`evt_${name}_${n}`).then(done, () => { failed += 1; done(); }));
+  }
+  const sentSeconds = (performance.now() - started) / 1000;
+  await Promise.all(pending);
+  const delivered = await drain(receiver, `${path} `, total - shed - failed, drainMs);
+  await ingester.close();
+  const histogram = latencyHistogram();
+  for (let n = 0; n < total; n += 1) {
+    const arrived = receiver.arrivals.get(`${path} evt_${name}_${n}`);
+    if (arrived !== undefined) histogram.record(arrived - dueAt[n]);
+  }
+  return {
+    rate,
+    events: total,
+    offeredPerSecond: total / sentSeconds,
+    shed,
+    failedIngests: failed,
+    delivered,
+    p50: histogram.percentile(50),
+    p95: histogram.percentile(95),
+    p99: histogram.percentile(99),
+    max: histogram.max(),
+  };
+}

@@ -1,0 +1,55 @@
+// Evidence for "what bounds it": how the database answers the delivery path's lookups.
+// Times a lookup by _id and by a secondary field on the server's deliveries collection
+// and asks the database (explain) whether the filter used an index or scanned.
+import { MongoClient } from 'mongodb';
+
+async function timed(run, times = 10) {
+  const started = performance.now();
+  for (let n = 0; n < times; n += 1) await run();
+  return (performance.now() - started) / times;
+}
+
+/** Plain small inserts into a scratch database, `concurrency` at a time for `durationMs`: the database's own write rate. */
+async function insertsPerSecond(client, concurrency = 8, durationMs = 5_000) {
+  const scratch = client.db('bench_scratch').collection('writes');
+  const deadline = performance.now() + durationMs;
+  let inserted = 0;
+  const loop = async () => {
+    while (performance.now() < deadline) {
+      await scratch.insertOne({ at: new Date(), payload: 'x'.repeat(200) });
+      inserted += 1;
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, loop));
+  const rate = inserted / ((performance.now() - started) / 1000);
+  await client.db('bench_scratch').dropDatabase();
+  return rate;
+}
+
+/** Answers collection sizes, mean lookup times in ms and FerretDB's pushdown flags (absent on MongoDB). */
+export async function probeQueries(uri, dbName) {
+  const client = await new MongoClient(uri, { directConnection: true }).connect();
+  try {
+    const db = client.db(dbName);
+    const deliveries = db.collection('deliveries');
+    const sample = await deliveries.findOne({});
+    if (!sample) return null;
+    const byIdFilter = { _id: sample._id };
+    const byEventFilter = { eventId: sample.eventId };
+    const explain = (filter) => db.command({ explain: { find: 'deliveries', filter } });
+    const [byIdPlan, byEventPlan] = [await explain(byIdFilter), await explain(byEventFilter)];
+    return {
+      deliveries: await deliveries.estimatedDocumentCount(),
+      events: await db.collection('events').estimatedDocumentCount(),
+      byIdMs: await timed(() => deliveries.findOne(byIdFilter)),
+      byEventIdMs: await timed(() => deliveries.find(byEventFilter).toArray()),
+      byIdPushdown: byIdPlan.filterPushdown ?? null,
+      byEventIdPushdown: byEventPlan.filterPushdown ?? null,
+      byEventIdPlan: JSON.stringify(byEventPlan.queryPlanner?.Plan ?? byEventPlan.queryPlanner?.winningPlan?.stage ?? null),
+      insertsPerSecond: await insertsPerSecond(client),
+    };
+  } finally {
+    await client.close();
+  }
+}

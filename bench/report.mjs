@@ -1,0 +1,82 @@
+// Prints the run's figures, each beside its baseline as a ratio, and the issue's targets.
+import { ratio, round } from './lib/stats.mjs';
+
+const ms = (value) => `${round(value, 1)} ms`;
+const perSecond = (value) => `${round(value, value < 100 ? 1 : 0)}/s`;
+const verdict = (met) => (met ? 'MET' : 'NOT MET');
+
+/** Database round trips over the throughput window, per event delivered to all its subscriptions. */
+function databaseLines({ databaseCommands: commands, deliveredInWindow, subscriptions, windowSeconds }) {
+  if (!commands) return [];
+  const events = deliveredInWindow / subscriptions;
+  const total = Object.values(commands).reduce((sum, count) => sum + count, 0);
+  const perEvent = Object.entries(commands).sort((a, b) => b[1] - a[1]).map(([command, count]) => `${command} ${round(count / events, 1)}`);
+  return [`  database: ${perSecond(total / windowSeconds)} commands; per event (${subscriptions} deliveries): ${round(total / events, 1)} = ${perEvent.join(', ')}`];
+}
+
+function deliveryLines({ ceiling, throughput: t, naive, latency200, latency1000 }) {
+  const lines = [
+    `ceiling (undici keep-alive POST loop, 50 in flight):  ${perSecond(ceiling.perSecond)}  (${ceiling.requests} requests)`,
+    `delivery throughput (${t.subscriptions} subscriptions per event, ${round(t.windowSeconds, 0)} s sustained):`,
+    `  deliveries ${perSecond(t.deliveriesPerSecond)} = ${ratio(t.deliveriesPerSecond, ceiling.perSecond)} of the ceiling; events fully delivered ${perSecond(t.eventsPerSecond)}`,
+    `  ingested ${perSecond(t.ingestPerSecond)} (${t.ingested} events); ${t.delivered}/${t.expected} deliveries arrived, the backlog drained in ${round(t.drainSeconds, 1)} s`,
+    `  CPU over the window (of one core): server ${round(t.cpuPercent.server, 0)} %, FerretDB ${round(t.cpuPercent.db, 0)} %, bench+receiver ${round(t.cpuPercent.bench, 0)} %`,
+    ...databaseLines(t),
+    `naive baseline (a default Agenda job per delivery): ${perSecond(naive.perSecond)} (${naive.delivered}/${naive.jobs} in ${round(naive.seconds, 1)} s, ${naive.failures} failed jobs); engine = ${ratio(t.deliveriesPerSecond, naive.perSecond)} naive`,
+  ];
+  for (const l of [latency200, latency1000]) {
+    lines.push(
+      `latency ingest→receipt at ${l.rate}/s (offered ${perSecond(l.offeredPerSecond)}; of ${l.events} events ${l.shed} shed at 64 open requests, ${l.failedIngests} ingest errors, ${l.delivered} delivered): ` +
+        `p50 ${ms(l.p50)}  p95 ${ms(l.p95)}  p99 ${ms(l.p99)}  max ${ms(l.max)}`,
+    );
+  }
+  return lines;
+}
+
+function apiLines({ api, memoryBefore: before, memoryAfter: after }) {
+  return [
+    `API GET /api/v1/bots (10 connections): ${perSecond(api.server.perSecond)}, p50 ${ms(api.server.p50)}, p99 ${ms(api.server.p99)}, ${api.server.failed} failed`,
+    ...(api.server.databaseCommandsPerRequest
+      ? [`  database commands per request: ${Object.entries(api.server.databaseCommandsPerRequest).sort((a, b) => b[1] - a[1]).map(([command, count]) => `${command} ${round(count, 1)}`).join(', ')}`]
+      : []),
+    `  bare Koa handler:                     ${perSecond(api.bare.perSecond)}, p50 ${ms(api.bare.p50)}, p99 ${ms(api.bare.p99)}; server = ${ratio(api.server.perSecond, api.bare.perSecond)} of bare Koa req/s, p99 ${ratio(api.server.p99, api.bare.p99)}`,
+    `server memory before: RSS ${round(before.rssMb)} MB, heap ${round(before.heapUsedMb)}/${round(before.heapTotalMb)} MB`,
+    `server memory after:  RSS ${round(after.rssMb)} MB, heap ${round(after.heapUsedMb)}/${round(after.heapTotalMb)} MB (RSS ${ratio(after.rssMb, before.rssMb)})`,
+  ];
+}
+
+function queryLines({ queries: q }) {
+  if (!q) return [];
+  return [
+    `database lookups after the run (${q.deliveries} deliveries, ${q.events} events stored): delivery by _id ${ms(q.byIdMs)} (filter pushdown ${q.byIdPushdown}), ` +
+      `deliveries by eventId ${ms(q.byEventIdMs)} (filter pushdown ${q.byEventIdPushdown}, plan ${q.byEventIdPlan})`,
+    `database write rate (plain 200-byte inserts, 8 at a time, 5 s): ${perSecond(q.insertsPerSecond)}`,
+  ];
+}
+
+function targetLines({ ceiling, throughput, naive, latency200 }) {
+  return [
+    `throughput ≥ 1/2 ceiling: ${verdict(throughput.deliveriesPerSecond >= ceiling.perSecond / 2)} (${ratio(throughput.deliveriesPerSecond, ceiling.perSecond)})`,
+    `p99 < 100 ms at 200/s:    ${verdict(latency200.p99 < 100 && latency200.delivered === latency200.events)} (${ms(latency200.p99)} over the ${latency200.delivered} of ${latency200.events} events delivered)`,
+    `≥ 20× naive:              ${naive.perSecond > 0 ? verdict(throughput.deliveriesPerSecond >= 20 * naive.perSecond) : 'UNKNOWN (the naive baseline delivered nothing)'} (${ratio(throughput.deliveriesPerSecond, naive.perSecond)})`,
+  ];
+}
+
+export function printReport(figures) {
+  const load = (values) => values.map((value) => round(value, 2)).join(' ');
+  const lines = [
+    '',
+    '=== NebulaHex benchmark ===',
+    `${figures.quick ? 'QUICK smoke run (figures not comparable). ' : ''}database: ${figures.database}; load average before ${load(figures.loadBefore)}, after ${load(figures.loadAfter)}`,
+    ...deliveryLines(figures),
+    ...apiLines(figures),
+    ...queryLines(figures),
+    '--- targets ---',
+    ...targetLines(figures),
+  ];
+  if (figures.profile) {
+    lines.push('--- server CPU profile (share of samples) ---');
+    for (const { group, percent } of figures.profile) lines.push(`  ${round(percent, 1).toString().padStart(5)} %  ${group}`);
+  }
+  console.log(lines.join('\n'));
+}

@@ -1,0 +1,89 @@
+// `npm run bench`: every figure of issue 6 from one run on this machine, each beside its
+// baseline. One embedded FerretDB, one real server process (ROLE=all, defaults except a
+// raised rate limit and local targets), one local receiver; everything on 127.0.0.1,
+// bounded, stopping by itself. BENCH_QUICK=1 shortens every phase (a smoke run);
+// BENCH_PROFILE=1 also CPU-profiles the server and prints where its time went.
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startDatabase } from '../server/dist/db/embedded.js';
+import { measureApi } from './api.mjs';
+import { measureCeiling } from './ceiling.mjs';
+import { measureLatency, measureThroughput } from './delivery.mjs';
+import { ferretDbCounters } from './lib/ferretdb-metrics.mjs';
+import { summariseProfile } from './lib/profile.mjs';
+import { probeQueries } from './lib/query-probe.mjs';
+import { startReceiver } from './lib/receiver.mjs';
+import { startServer } from './lib/server-process.mjs';
+import { findPid, rssMb } from './lib/stats.mjs';
+import { measureNaive } from './naive.mjs';
+import { printReport } from './report.mjs';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const PROFILE = process.env.BENCH_PROFILE === '1';
+const seconds = (full, quick) => (QUICK ? quick : full) * 1000;
+const WORKER_CONCURRENCY = 50; // the server's default: the ceiling loop keeps as many requests in flight
+
+async function memoryOf(server, file) {
+  const usage = JSON.parse(await readFile(file, 'utf8'));
+  return { rssMb: await rssMb(server.pid), heapUsedMb: usage.heapUsed / 2 ** 20, heapTotalMb: usage.heapTotal / 2 ** 20 };
+}
+
+async function main() {
+  const work = await mkdtemp(join(tmpdir(), 'nebulahex-bench-'));
+  const memoryFile = join(work, 'memory.json');
+  const loadBefore = loadavg();
+  const database = await startDatabase({ dataDir: join(work, 'db'), log: (line) => console.log(line) });
+  const dbPid = await findPid(`--listen-addr=${new URL(database.uri).host}`);
+  const dbCounters = await ferretDbCounters(dbPid);
+  const receiver = await startReceiver();
+  const probe = fileURLToPath(new URL('./lib/memory-probe.mjs', import.meta.url));
+  const server = await startServer({
+    label: 'bench',
+    nodeArgs: ['--import', probe, ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${join(work, 'profile')}`] : [])],
+    env: {
+      MONGODB_URI: `${database.uri}/nebulahex_bench`,
+      WEBHOOK_ALLOW_HTTP: 'true',
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+      RATE_LIMIT_MAX: '1000000',
+      BENCH_MEMORY_FILE: memoryFile,
+    },
+  });
+  const figures = { database: database.description, loadBefore, quick: QUICK };
+  const phase = async (name, measure) => {
+    console.log(`${name}…`);
+    figures[name] = await measure();
+    console.log(`  ${JSON.stringify(figures[name])}`);
+  };
+  try {
+    figures.memoryBefore = await memoryOf(server, memoryFile);
+    await phase('ceiling', () => measureCeiling({ receiver, concurrency: WORKER_CONCURRENCY, durationMs: seconds(10, 3) }));
+    await phase('throughput', () => measureThroughput({ server, receiver, dbPid, dbCounters, subscriptions: 2, concurrency: 8, durationMs: seconds(30, 5), drainMs: seconds(30, 15) }));
+    // Right after the engine's run, on the same database server, with as many deliveries as the
+    // engine made in its window: Agenda's lock queries slow down as its queue grows, so a
+    // deeper queue would make the baseline look worse than it is.
+    const naiveJobs = Math.min(1000, Math.max(100, figures.throughput.deliveredInWindow));
+    await phase('naive', () => measureNaive({ databaseUri: database.uri, receiver, jobs: naiveJobs, timeoutMs: seconds(60, 20) }));
+    await phase('latency200', () => measureLatency({ server, receiver, rate: 200, durationMs: seconds(20, 3), drainMs: seconds(30, 15) }));
+    await phase('latency1000', () => measureLatency({ server, receiver, rate: 1000, durationMs: seconds(10, 2), drainMs: seconds(30, 15) }));
+    await phase('api', () => measureApi({ server, dbCounters, connections: 10, durationSeconds: QUICK ? 3 : 10 }));
+    figures.memoryAfter = await memoryOf(server, memoryFile);
+    await phase('queries', () => probeQueries(database.uri, 'nebulahex_bench'));
+  } finally {
+    await server.stop();
+    await receiver.close();
+    await database.stop();
+  }
+  figures.loadAfter = loadavg();
+  if (PROFILE) figures.profile = await summariseProfile(join(work, 'profile'));
+  printReport(figures);
+}
+
+// Ctrl-C or a timeout: exit normally, so the exit handlers stop the server and the database.
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
+
+main().catch((error) => {
+  console.error('bench: failed:', error);
+  process.exit(1);
+});
