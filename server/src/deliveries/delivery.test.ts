@@ -40,7 +40,7 @@ describe('a delivery', () => {
     expect(verifyWebhook({ headers: { 'x-nebulahex-timestamp': headers['x-nebulahex-timestamp'], 'x-nebulahex-signature': headers['x-nebulahex-signature'] }, body: request.body, secret: hook.signingSecret })).toEqual({ valid: true });
 
     const [delivery] = await story.waitForDeliveries(hook.id, (list) => list[0]?.status === 'succeeded', 'the delivery to succeed');
-    expect(delivery).toMatchObject({ eventId, hookId: hook.id, status: 'succeeded', attempts: 1, lastStatusCode: 200 });
+    expect(delivery).toMatchObject({ eventId, hookId: hook.id, status: 'succeeded', attemptCount: 1, lastStatusCode: 200 });
     expect(delivery?.id).toBe(request.headers['x-nebulahex-delivery-id']);
   });
 
@@ -74,9 +74,9 @@ describe('a delivery', () => {
 
     const [delivery] = await story.waitForDeliveries(hook.id, (list) => list[0]?.status === 'succeeded', 'the retry to succeed');
     const { body: detail } = await story.api('GET', `/deliveries/${delivery?.id}`);
-    expect(detail.attemptLog).toHaveLength(2);
-    expect(detail.attemptLog[0]).toMatchObject({ number: 1, statusCode: 500, outcome: 'retry', responseExcerpt: 'boom' });
-    expect(detail.attemptLog[1]).toMatchObject({ number: 2, statusCode: 200, outcome: 'delivered', error: null });
+    expect(detail.attempts).toHaveLength(2);
+    expect(detail.attempts[0]).toMatchObject({ number: 1, statusCode: 500, outcome: 'retry', responseExcerpt: 'boom' });
+    expect(detail.attempts[1]).toMatchObject({ number: 2, statusCode: 200, outcome: 'delivered', error: null });
   });
 
   it('counts timeouts and redirects as failures, and leaves the delivery failed after the last retry', async () => {
@@ -87,9 +87,9 @@ describe('a delivery', () => {
     await story.publish('lead.captured');
     const [delivery] = await story.waitForDeliveries(hook.id, (list) => list[0]?.status === 'failed', 'the delivery to fail', 15_000);
     const { body: detail } = await story.api('GET', `/deliveries/${delivery?.id}`);
-    expect(detail.attemptLog.map((attempt: { outcome: string }) => attempt.outcome)).toEqual(['retry', 'retry', 'exhausted']);
-    expect(detail.attemptLog[0].error).toMatch(/timed out/);
-    expect(detail.attemptLog[1].statusCode).toBe(302);
+    expect(detail.attempts.map((attempt: { outcome: string }) => attempt.outcome)).toEqual(['retry', 'retry', 'exhausted']);
+    expect(detail.attempts[0].error).toMatch(/timed out/);
+    expect(detail.attempts[1].statusCode).toBe(302);
     expect(story.receiver.on('/elsewhere')).toHaveLength(0);
     const { body: after } = await story.api('GET', `/hooks/${hook.id}`);
     expect(after).toMatchObject({ totalFailed: 1, consecutiveFailures: 1, status: 'active' });
@@ -124,7 +124,7 @@ describe('failed deliveries', () => {
     const recovered = await story.api('POST', `/hooks/${hook.id}/recover`, { since });
     expect(recovered).toEqual({ status: 202, body: { queued: 1 } });
     const done = await story.waitForDeliveries(hook.id, (list) => list.every((d) => d.status === 'succeeded'), 'the recovery');
-    expect(done.find((d) => d.id === oldest?.id)?.attempts).toBe(4);
+    expect(done.find((d) => d.id === oldest?.id)?.attemptCount).toBe(4);
     const last = story.receiver.requests.at(-1);
     expect(last?.headers['x-nebulahex-delivery-id']).toBe(oldest?.id);
   });

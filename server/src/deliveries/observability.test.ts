@@ -29,7 +29,7 @@ describe('delivery lists', () => {
 
     const { body: failed } = await story.api('GET', `/hooks/${hook.id}/deliveries?status=failed`);
     expect(failed.deliveries).toHaveLength(1);
-    expect(failed.deliveries[0]).toMatchObject({ status: 'failed', attempts: 2, lastStatusCode: 500 });
+    expect(failed.deliveries[0]).toMatchObject({ status: 'failed', attemptCount: 2, lastStatusCode: 500 });
 
     const { body: page1 } = await story.api('GET', `/hooks/${hook.id}/deliveries?limit=2`);
     const { body: page2 } = await story.api('GET', `/hooks/${hook.id}/deliveries?limit=2&cursor=${page1.nextCursor}`);

@@ -1,5 +1,5 @@
+import type { DeliveryDetailOut, DeliveryOut, EventType } from '@nebulahex/shared';
 import type { DeliveryDoc } from './model.js';
-import type { DeliveryDetailOut, DeliveryOut } from './schema.js';
 
 const UNFINISHED = new Set(['pending', 'sending']);
 
@@ -8,9 +8,9 @@ export function presentDelivery(delivery: DeliveryDoc): DeliveryOut {
     id: delivery._id,
     eventId: delivery.eventId,
     hookId: delivery.subscriptionId,
-    eventType: delivery.eventType,
+    eventType: delivery.eventType as EventType,
     status: delivery.status,
-    attempts: delivery.attemptCount,
+    attemptCount: delivery.attemptCount,
     nextAttemptAt: UNFINISHED.has(delivery.status) ? delivery.nextAttemptAt.toISOString() : null,
     lastStatusCode: delivery.lastStatusCode,
     lastDurationMs: delivery.lastDurationMs,
@@ -25,7 +25,7 @@ export function presentDelivery(delivery: DeliveryDoc): DeliveryOut {
 export function presentDeliveryDetail(delivery: DeliveryDoc): DeliveryDetailOut {
   return {
     ...presentDelivery(delivery),
-    attemptLog: delivery.attempts.map((attempt) => ({ ...attempt, startedAt: attempt.startedAt.toISOString() })),
+    attempts: delivery.attempts.map((attempt) => ({ ...attempt, startedAt: attempt.startedAt.toISOString() })),
   };
 }
 
@@ -46,5 +46,5 @@ export const CSV_COLUMNS = [
 /** One CSV row per delivery, in CSV_COLUMNS order. */
 export function deliveryCsvRow(delivery: DeliveryDoc): Array<string | number | null> {
   const out = presentDelivery(delivery);
-  return [out.id, out.eventId, out.eventType, out.status, out.attempts, out.lastStatusCode, out.lastDurationMs, out.failureReason, out.createdAt, out.updatedAt, out.completedAt];
+  return [out.id, out.eventId, out.eventType, out.status, out.attemptCount, out.lastStatusCode, out.lastDurationMs, out.failureReason, out.createdAt, out.updatedAt, out.completedAt];
 }

@@ -1,3 +1,4 @@
+import { EVENT_TYPES } from '@nebulahex/shared';
 import { z } from 'zod';
 import { PageQuery } from '../db/paginate.js';
 import { DELIVERY_STATUSES } from './model.js';
@@ -23,9 +24,9 @@ export const DeliveryOut = z
     id: z.string().meta({ example: 'dlv_665f1c2e9b1e8a0012345678' }),
     eventId: z.string(),
     hookId: z.string(),
-    eventType: z.string(),
+    eventType: z.enum(EVENT_TYPES),
     status: z.enum(DELIVERY_STATUSES),
-    attempts: z.number().int(),
+    attemptCount: z.number().int(),
     nextAttemptAt: z.string().nullable(),
     lastStatusCode: z.number().int().nullable(),
     lastDurationMs: z.number().int().nullable(),
@@ -37,7 +38,7 @@ export const DeliveryOut = z
   .meta({ id: 'Delivery' });
 export type DeliveryOut = z.infer<typeof DeliveryOut>;
 
-export const DeliveryDetailOut = DeliveryOut.extend({ attemptLog: z.array(AttemptOut) }).meta({ id: 'DeliveryDetail' });
+export const DeliveryDetailOut = DeliveryOut.extend({ attempts: z.array(AttemptOut) }).meta({ id: 'DeliveryDetail' });
 export type DeliveryDetailOut = z.infer<typeof DeliveryDetailOut>;
 export const DeliveryListOut = z.object({ deliveries: z.array(DeliveryOut), nextCursor: z.string().nullable() }).meta({ id: 'DeliveryList' });
 export const QueuedOut = z.object({ queued: z.number().int() }).meta({ id: 'Queued' });

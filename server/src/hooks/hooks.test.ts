@@ -111,7 +111,7 @@ describe('sustained failure', () => {
     const seen = story.receiver.requests.length;
     const held = await story.publish('lead.captured');
     const [heldDelivery] = await story.waitForDeliveries(hook.id, (list) => list.length === 3, 'the held delivery');
-    expect(heldDelivery).toMatchObject({ eventId: held, status: 'held', attempts: 0 });
+    expect(heldDelivery).toMatchObject({ eventId: held, status: 'held', attemptCount: 0 });
     expect(story.receiver.requests).toHaveLength(seen);
 
     healthy = true;

@@ -1,6 +1,5 @@
-import type { EventType } from '@nebulahex/shared';
+import type { EventType, HookOut } from '@nebulahex/shared';
 import type { HookDoc } from './model.js';
-import type { HookOut } from './schema.js';
 import type { HookStats } from './stats.js';
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
