@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Connection } from 'mongoose';
 import { connectTestDatabase, dropTestDatabase, freshDatabaseUri } from '../testing/index.js';
-import { acquireLease, pruneLeases, releaseLease } from './lease.js';
+import { acquireLease, pruneLeases, releaseLease, renewLease } from './lease.js';
 
 let first: Connection;
 let second: Connection;
@@ -50,5 +50,19 @@ describe('acquireLease', () => {
     await acquireLease(first, 'job-old', 'one', 60_000);
     expect(await pruneLeases(first, new Date(Date.now() + 1000))).toBeGreaterThan(0);
     expect(await acquireLease(first, 'job-old', 'two', 60_000)).not.toBeNull();
+  });
+});
+
+describe('renewLease', () => {
+  it('keeps a working holder\'s lease from being taken over, and says when it was lost', async () => {
+    // Already run out, but nobody has taken it over yet: renewing keeps it.
+    const lease = await acquireLease(first, 'job-renew', 'slow-but-alive', -1);
+    expect(await renewLease(first, lease!, 60_000)).toBe(true);
+    expect(await acquireLease(second, 'job-renew', 'sweeper', 60_000)).toBeNull();
+
+    const lapsed = await acquireLease(first, 'job-lapsed', 'stalled', -1);
+    const takeover = await acquireLease(second, 'job-lapsed', 'sweeper', 60_000);
+    expect(takeover?.generation).toBe(2);
+    expect(await renewLease(first, lapsed!, 60_000)).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { Schema, type Connection } from 'mongoose';
+import { Schema, type Connection, type Model } from 'mongoose';
 import { defineModel } from './model.js';
 
 /**
@@ -54,7 +54,7 @@ const DUPLICATE_KEY = 11000;
  */
 export async function acquireLease(connection: Connection, resource: string, owner: string, ttlMs: number): Promise<Lease | null> {
   const Leases = leaseModel(connection);
-  const latest = await Leases.findOne({ resource }).sort({ generation: -1 }).lean();
+  const latest = await latestGeneration(Leases, resource);
   const now = Date.now();
   if (latest && (latest.done || latest.expiresAt.getTime() > now)) return null;
   const generation = (latest?.generation ?? 0) + 1;
@@ -72,6 +72,31 @@ export async function acquireLease(connection: Connection, resource: string, own
     if ((error as { code?: number }).code === DUPLICATE_KEY) return null;
     throw error;
   }
+}
+
+/**
+ * The newest generation, found by `_id` alone: FerretDB 1.x uses no secondary index, so
+ * a query on `resource` would scan every lease ever taken. Generations are consecutive
+ * and a resource rarely has more than one or two.
+ */
+async function latestGeneration(Leases: Model<LeaseDoc>, resource: string): Promise<LeaseDoc | null> {
+  let latest: LeaseDoc | null = null;
+  for (let generation = 1; ; generation += 1) {
+    const found = await Leases.findById(`${resource}#${generation}`).lean<LeaseDoc>();
+    if (!found) return latest;
+    latest = found;
+  }
+}
+
+/**
+ * Extends a lease its holder is still working under. Answers false once another
+ * process has taken the resource over (the lease had run out), so the holder knows its
+ * result must not be recorded as the only one.
+ */
+export async function renewLease(connection: Connection, lease: Lease, ttlMs: number): Promise<boolean> {
+  const Leases = leaseModel(connection);
+  await Leases.updateOne({ _id: `${lease.resource}#${lease.generation}`, done: false }, { $set: { expiresAt: new Date(Date.now() + ttlMs) } });
+  return !(await Leases.exists({ _id: `${lease.resource}#${lease.generation + 1}` }));
 }
 
 /** Ends a lease: `done` marks the work finished for good; otherwise the resource may be leased again at once. */

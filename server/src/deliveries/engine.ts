@@ -8,7 +8,7 @@ import type { RuntimeConfig } from '../config.js';
 import { createEncryptor, type Encryptor } from '../crypto/encryption.js';
 import { eventModel, type EventDoc } from '../events/model.js';
 import { hookModel, type HookDoc } from '../hooks/model.js';
-import { acquireLease, releaseLease, type Lease } from '../db/lease.js';
+import { acquireLease, releaseLease, renewLease, type Lease } from '../db/lease.js';
 import { deliveryModel, type DeliveryDoc, type DeliveryStatus } from './model.js';
 import { classifyAttempt, type RetryPolicy } from './outcome.js';
 import { prepareRequest } from './prepare.js';
@@ -63,8 +63,22 @@ export interface DeliveryEngine {
   close(): Promise<void>;
 }
 
-/** Time a worker keeps a claimed delivery: twice the HTTP deadline, room for signing and recording. */
-export const leaseMs = (config: Pick<EngineConfig, 'WEBHOOK_TIMEOUT_MS'>): number => 2 * config.WEBHOOK_TIMEOUT_MS + 1_000;
+/**
+ * How long a claim lasts without renewal: the HTTP deadline plus room for a slow database.
+ * The holder renews it while it works (see keepLease), so a slow but live worker keeps its
+ * attempt, while a killed worker's attempt is taken over within this time.
+ */
+export const leaseMs = (config: Pick<EngineConfig, 'WEBHOOK_TIMEOUT_MS'>): number => config.WEBHOOK_TIMEOUT_MS + 10_000;
+const LEASE_RENEW_EVERY_MS = 3_000;
+
+/** Renews `lease` until stopped; a failed renewal is only logged (the next one may succeed). */
+function keepLease(connection: Connection, lease: Lease, ttlMs: number, logger: Logger): { stop(): void } {
+  const timer = setInterval(() => {
+    renewLease(connection, lease, ttlMs).catch((error: unknown) => logger.warn({ err: error, lease: lease.resource }, 'could not renew a delivery lease'));
+  }, LEASE_RENEW_EVERY_MS);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
 
 export function createDeliveryEngine(deps: DeliveryEngineDeps): DeliveryEngine {
   const { connection, agenda, logger, config } = deps;
@@ -166,6 +180,16 @@ function createAttempter({ connection, agenda, logger, config, sender, policy }:
     const claimed = await claim(deliveryId, token);
     if (!claimed) return; // not due, finished, or another worker holds it
     const { delivery, lease } = claimed;
+    const renewal = keepLease(connection, lease, leaseMs(config), logger);
+    try {
+      await attemptClaimed(delivery, lease, token);
+    } finally {
+      renewal.stop();
+    }
+  };
+
+  async function attemptClaimed(delivery: DeliveryDoc, lease: Lease, token: string): Promise<void> {
+    const deliveryId = delivery._id;
     const [event, hook] = await Promise.all([Events.findById(delivery.eventId).lean<EventDoc>(), Hooks.findById(delivery.subscriptionId).lean<HookDoc>()]);
     if (!hook || !event || hook.status === 'paused') {
       if (!hook) await abandonDelivery(connection, deliveryId, token, 'the subscription was deleted');
@@ -184,7 +208,7 @@ function createAttempter({ connection, agenda, logger, config, sender, policy }:
     }
     if (outcome.kind === 'retry') await agenda.schedule(new Date(Date.now() + outcome.afterMs), DELIVERY_JOBS.attempt, { deliveryId });
     else await settleSubscription(connection, hook._id, outcome, pause);
-  };
+  }
 }
 
 const UNFINISHED: DeliveryStatus[] = ['pending', 'sending'];
