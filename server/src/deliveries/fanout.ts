@@ -29,11 +29,17 @@ export async function fanOut(connection: Connection, event: EventDoc, onlySubscr
   const now = new Date();
   const candidates = hooks.map((hook) => newDelivery(event, hook, now));
   const inserted = await Promise.all(candidates.map((delivery) => insertUnlessPresent(Deliveries, delivery)));
-  const existing = await Deliveries.find({ eventId: event._id, subscriptionId: { $in: hooks.map((hook) => hook._id) } }, { _id: 1 }).lean<Array<{ _id: string }>>();
   return {
     dueIds: candidates.filter((delivery, index) => inserted[index] && delivery.status === 'pending').map((delivery) => delivery._id),
-    deliveryIds: existing.map((row) => row._id),
+    // Only a republished event needs the ids stored earlier: the lookup by eventId is a
+    // full scan on FerretDB 1.x, so the common case (every insert new) skips it.
+    deliveryIds: inserted.every(Boolean) ? candidates.map((delivery) => delivery._id) : await storedDeliveryIds(Deliveries, event, hooks),
   };
+}
+
+async function storedDeliveryIds(Deliveries: ReturnType<typeof deliveryModel>, event: EventDoc, hooks: Array<Pick<HookDoc, '_id'>>): Promise<string[]> {
+  const rows = await Deliveries.find({ eventId: event._id, subscriptionId: { $in: hooks.map((hook) => hook._id) } }, { _id: 1 }).lean<Array<{ _id: string }>>();
+  return rows.map((row) => row._id);
 }
 
 const DUPLICATE_KEY = 11000;
