@@ -19,9 +19,12 @@ export default defineApp({
   version,
   platformVersion,
   authentication,
-  // Our afterResponse turns 429 into a ThrottledError carrying the server's Retry-After; core
-  // would otherwise throw its own generic one before our middleware sees the response.
-  flags: { throwForThrottlingEarly: false },
+  // throwForThrottlingEarly: our afterResponse turns 429 into a ThrottledError carrying the
+  // server's Retry-After; core would otherwise throw its own generic one first.
+  // skipHttpPatch: core's patch of Node's http/https only logs calls made outside z.request,
+  // and every call here goes through z.request; the patch is process-wide and outlives the
+  // app (in tests, it pinned each jest worker's HTTP stack to the first file that ran).
+  flags: { throwForThrottlingEarly: false, skipHttpPatch: true },
   beforeRequest: [addBearerKey],
   afterResponse: [handleApiErrors],
   triggers: {

@@ -3,6 +3,11 @@ import nock from 'nock';
 import zapier, { type Bundle, type ZObject } from 'zapier-platform-core';
 import App from '../index.js';
 
+// nock patches Node's HTTP stack as soon as it is imported. Files that only need the app
+// (the build and publishing-rules tests) import this module too, and would leave the patch
+// behind for the next test file in the same jest worker: only useNock() switches it on.
+nock.restore();
+
 /** The connector runs one app for all tests, exactly as Zapier loads it. */
 export const appTester = zapier.createAppTester(App);
 export { App };

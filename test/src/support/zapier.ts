@@ -2,7 +2,6 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ReceivedRequest } from '@nebulahex/server/testing';
-import nock from 'nock';
 import type { Bundle, ZObject } from 'zapier-platform-core';
 
 type OperationFn = (z: ZObject, bundle: Bundle) => unknown;
@@ -45,9 +44,6 @@ async function startCursorStore(): Promise<{ baseUrl: string; server: Server }> 
  * as Zapier loads it, run by Zapier's own app tester over real HTTP.
  */
 export async function connectAccount(baseUrl: string, apiKey: string): Promise<ConnectedAccount> {
-  // Connector tests in this jest process use nock, which patches Node's HTTP stack: undo it here.
-  nock.enableNetConnect();
-  nock.restore();
   const cursorStore = await startCursorStore();
   // Read by zapier-platform-core when it loads, hence the dynamic imports below.
   process.env.ZAPIER_BASE_ENDPOINT = cursorStore.baseUrl;
