@@ -6,7 +6,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { resolveSecrets } from './boot/secrets.js';
 import { createLogger } from './logger.js';
 import { startDatabase } from './db/embedded.js';
-import { createScheduler } from './scheduler/agenda.js';
+import { createScheduler, stopScheduler } from './scheduler/agenda.js';
 import { createApp } from './app.js';
 import { createEventPublisher } from './events/publisher.js';
 import { demoBanner, seedDemo, shouldSeedDemo } from './demo/seed.js';
@@ -105,7 +105,7 @@ async function main(): Promise<void> {
       server.closeIdleConnections();
       await closed;
     }
-    await agenda.drain({ timeout: SHUTDOWN_GRACE_MS, closeConnection: false });
+    await stopScheduler(agenda, SHUTDOWN_GRACE_MS);
     await Promise.race([deliveries.idle(), new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref())]);
     await deliveries.close();
     await connection.close();

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { Agenda } from 'agenda';
 import type { Connection } from 'mongoose';
 import { connectTestDatabase, dropTestDatabase, freshDatabaseUri, waitFor } from '../testing/index.js';
-import { createScheduler } from './agenda.js';
+import { createScheduler, stopScheduler } from './agenda.js';
 import { defineOneOffJob } from './once.js';
 
 let uri: string;
@@ -15,8 +15,8 @@ beforeEach(() => {
   agendas = [];
 });
 afterEach(async () => {
-  // drain, not stop: it waits for jobs in flight, so no query is cut off by the close below.
-  for (const agenda of agendas) await agenda.drain({ timeout: 5_000, closeConnection: false });
+  // Waits for jobs and Agenda's own queries in flight, so no query is cut off by the close below.
+  for (const agenda of agendas) await stopScheduler(agenda, 5_000);
   const [first, ...rest] = connections;
   for (const connection of rest) await connection.close();
   if (first) await dropTestDatabase(first);
@@ -64,6 +64,39 @@ describe('Agenda 6 with the mongo backend on the embedded database', () => {
     await agenda.schedule(due, 'later', {});
     await waitFor(() => ranAt > 0, { message: 'the scheduled job to run' });
     expect(ranAt).toBeGreaterThanOrEqual(due.getTime());
+  });
+
+  it('stops only once a poll already locking the next job has finished, and unlocks that job', async () => {
+    const observer = await worker('observer');
+    const { agenda, connection } = await workerWithConnection('stopping');
+    agenda.define('idle', async () => undefined);
+    const errors: unknown[] = [];
+    agenda.on('error', (error) => errors.push(error));
+    await agenda.now('idle', {});
+    // Hold the processor's next lock query open until the stop has begun.
+    const lookup = agenda.db.getNextJobToRun.bind(agenda.db);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let pollStarted = false;
+    agenda.db.getNextJobToRun = async (...args) => {
+      pollStarted = true;
+      await gate;
+      return lookup(...args);
+    };
+    await agenda.start();
+    await waitFor(() => pollStarted, { message: 'a poll to begin' });
+    let stopped = false;
+    const stopping = stopScheduler(agenda, 10_000).then(() => (stopped = true));
+    // drain() alone would resolve at once (nothing is running) while the poll is still out.
+    await observer.queryJobs({ name: 'idle' });
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    await connection.close();
+    expect(errors).toEqual([]);
+    const [job] = (await observer.queryJobs({ name: 'idle' })).jobs;
+    expect(job?.lockedAt ?? null).toBeNull();
+    expect(job?.lastRunAt).toBeUndefined();
   });
 
   it('never runs a one-off job twice when two instances poll the same collection', async () => {

@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import type Koa from 'koa';
 import { createApp } from '../app.js';
 import { testConfig, type Config, type RuntimeConfig } from '../config.js';
-import { createScheduler } from '../scheduler/agenda.js';
+import { createScheduler, stopScheduler } from '../scheduler/agenda.js';
 import { createEventPublisher } from '../events/publisher.js';
 import { createDeliveryEngine, type DeliveryEngine } from '../deliveries/engine.js';
 import { defineDeliveryJobs, scheduleDeliveryJobs } from '../deliveries/jobs.js';
@@ -68,7 +68,7 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
       server.closeAllConnections();
       server.close();
       // Running jobs finish first: one left running would query a closed connection and hold jest open.
-      if (options.startScheduler) await agenda.drain({ timeout: 10_000, closeConnection: false });
+      if (options.startScheduler) await stopScheduler(agenda, 10_000);
       else await agenda.stop(false);
       await deliveries.idle();
       await deliveries.close();
