@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { MongoClient } from 'mongodb';
-import { ensureFerretDb, hasGo, spawnFerretDb, FERRETDB_VERSION } from './ferretdb.js';
+import { ensureFerretDb, hasGo, spawnFerretDb, FERRETDB_BUILD } from './ferretdb.js';
 
 export type DatabaseKind = 'external' | 'ferretdb' | 'mongodb-memory-server';
 
@@ -71,7 +71,7 @@ async function startFerretDb(options: StartDatabaseOptions, log: (line: string) 
     await stop();
     throw new Error(`FerretDB did not start: ${(error as Error).message}\n${stderr}`.trim());
   }
-  return { uri, kind: 'ferretdb', description: `FerretDB ${FERRETDB_VERSION} (SQLite) in ${dataDir}`, stop };
+  return { uri, kind: 'ferretdb', description: `FerretDB ${FERRETDB_BUILD} (SQLite) in ${dataDir}`, stop };
 }
 
 async function startMemoryServer(options: StartDatabaseOptions): Promise<RunningDatabase> {

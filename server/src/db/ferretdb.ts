@@ -1,9 +1,11 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { access, cp, mkdir, rm, writeFile, mkdtemp } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { applyPatches, FERRETDB_PATCHES } from './ferretdb-patches.js';
 
 const run = promisify(execFile);
 
@@ -17,8 +19,11 @@ export function toolsDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'nebulahex');
 }
 
+/** Names the build: a change to the patches builds anew instead of reusing an older binary. */
+export const FERRETDB_BUILD = `${FERRETDB_VERSION}-p${createHash('sha256').update(JSON.stringify(FERRETDB_PATCHES)).digest('hex').slice(0, 8)}`;
+
 export function ferretDbBinary(dir = toolsDir()): string {
-  return join(dir, `ferretdb-${FERRETDB_VERSION}`, 'ferretdb');
+  return join(dir, `ferretdb-${FERRETDB_BUILD}`, 'ferretdb');
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -41,13 +46,14 @@ export async function hasGo(): Promise<boolean> {
  * `go install …@version` cannot be used: it asks the module proxy for the module's
  * version list, which the proxy refuses for FerretDB. So the module is downloaded at a
  * fixed version and built from a writable copy, which also lets us write the
- * `build/version/version.txt` that FerretDB's own build step would generate.
+ * `build/version/version.txt` that FerretDB's own build step would generate, and apply
+ * the small fixes in `ferretdb-patches.ts`.
  */
 export async function ensureFerretDb(log: (line: string) => void = () => {}): Promise<string> {
   const binary = ferretDbBinary();
   if (await exists(binary)) return binary;
 
-  log(`Building FerretDB ${FERRETDB_VERSION} with Go into ${binary} (first run only, about 2-4 minutes)…`);
+  log(`Building FerretDB ${FERRETDB_BUILD} with Go into ${binary} (first run only, about 2-4 minutes)…`);
   const started = Date.now();
   const env = { ...process.env, GOTOOLCHAIN: 'local', CGO_ENABLED: '0', GOFLAGS: '-mod=mod' };
   const { stdout } = await run('go', ['mod', 'download', '-json', `${MODULE}@${FERRETDB_VERSION}`], { env });
@@ -59,6 +65,7 @@ export async function ensureFerretDb(log: (line: string) => void = () => {}): Pr
     // The module cache is read-only; the copy must be writable to add version.txt.
     await run('chmod', ['-R', 'u+w', work]);
     await writeFile(join(work, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
+    await applyPatches(work);
     await mkdir(join(binary, '..'), { recursive: true });
     const partial = `${binary}.partial`;
     const ticker = setInterval(() => log(`  still compiling FerretDB… ${Math.round((Date.now() - started) / 1000)} s`), 15_000);
@@ -75,7 +82,7 @@ export async function ensureFerretDb(log: (line: string) => void = () => {}): Pr
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-  log(`FerretDB ${FERRETDB_VERSION} built in ${Math.round((Date.now() - started) / 1000)} s.`);
+  log(`FerretDB ${FERRETDB_BUILD} built in ${Math.round((Date.now() - started) / 1000)} s.`);
   return binary;
 }
 
@@ -90,7 +97,9 @@ export function spawnFerretDb(binary: string, port: number, dataDir: string): Fe
     binary,
     [
       '--handler=sqlite',
-      `--sqlite-url=file:${dataDir}/`,
+      // WAL (FerretDB's default) with synchronous=NORMAL: a commit survives the process
+      // being killed; only a power loss may drop the last ones. FULL syncs every commit to disk.
+      `--sqlite-url=file:${dataDir}/?_pragma=synchronous(normal)`,
       `--state-dir=${dataDir}`,
       `--listen-addr=127.0.0.1:${port}`,
       // The debug listener defaults to a fixed port, which would collide between instances.
