@@ -48,16 +48,50 @@ export interface Lease {
 
 const DUPLICATE_KEY = 11000;
 
+/** The newest generation this process has seen of each resource, per connection: probes start there. */
+const knownGenerations = new WeakMap<Connection, Map<string, number>>();
+const MAX_KNOWN_RESOURCES = 10_000;
+
+function generationsOf(connection: Connection): Map<string, number> {
+  let known = knownGenerations.get(connection);
+  if (!known) knownGenerations.set(connection, (known = new Map()));
+  return known;
+}
+
+function remember(known: Map<string, number>, resource: string, generation: number): void {
+  known.delete(resource); // re-inserted last: the map's order is least recently used first
+  known.set(resource, generation);
+  if (known.size > MAX_KNOWN_RESOURCES) known.delete(known.keys().next().value as string);
+}
+
 /**
  * Takes the lease on `resource` for `ttlMs`, or answers null when someone holds it, or
  * the work behind it is done. Exactly one of any number of concurrent callers wins.
+ * A resource this process has not seen is most often new (a delivery attempt), so its
+ * first generation is inserted straight away; the chain is read only when that fails.
  */
 export async function acquireLease(connection: Connection, resource: string, owner: string, ttlMs: number): Promise<Lease | null> {
   const Leases = leaseModel(connection);
-  const latest = await latestGeneration(Leases, resource);
+  const known = generationsOf(connection);
+  const hint = known.get(resource);
+  if (hint === undefined) {
+    const taken = await insertGeneration(Leases, resource, 1, owner, ttlMs);
+    if (taken) {
+      remember(known, resource, 1);
+      return taken;
+    }
+  }
+  const latest = await latestGeneration(Leases, resource, hint ?? 1);
+  if (latest) remember(known, resource, latest.generation);
+  if (latest && (latest.done || latest.expiresAt.getTime() > Date.now())) return null;
+  const taken = await insertGeneration(Leases, resource, (latest?.generation ?? 0) + 1, owner, ttlMs);
+  if (taken) remember(known, resource, taken.generation);
+  return taken;
+}
+
+/** Inserts generation `generation` of `resource`; null when another caller inserted it first. */
+async function insertGeneration(Leases: Model<LeaseDoc>, resource: string, generation: number, owner: string, ttlMs: number): Promise<Lease | null> {
   const now = Date.now();
-  if (latest && (latest.done || latest.expiresAt.getTime() > now)) return null;
-  const generation = (latest?.generation ?? 0) + 1;
   try {
     await Leases.create({
       _id: `${resource}#${generation}`,
@@ -76,16 +110,18 @@ export async function acquireLease(connection: Connection, resource: string, own
 
 /**
  * The newest generation, found by `_id` alone: FerretDB 1.x uses no secondary index, so
- * a query on `resource` would scan every lease ever taken. Generations are consecutive
- * and a resource rarely has more than one or two.
+ * a query on `resource` would scan every lease ever taken. Generations are consecutive;
+ * the probe starts at the newest one this process knows, and from 1 if that one is gone
+ * (retention pruned it, or it belongs to another database).
  */
-async function latestGeneration(Leases: Model<LeaseDoc>, resource: string): Promise<LeaseDoc | null> {
+async function latestGeneration(Leases: Model<LeaseDoc>, resource: string, from: number): Promise<LeaseDoc | null> {
   let latest: LeaseDoc | null = null;
-  for (let generation = 1; ; generation += 1) {
+  for (let generation = from; ; generation += 1) {
     const found = await Leases.findById(`${resource}#${generation}`).lean<LeaseDoc>();
-    if (!found) return latest;
+    if (!found) break;
     latest = found;
   }
+  return latest || from === 1 ? latest : latestGeneration(Leases, resource, 1);
 }
 
 /**
