@@ -12,9 +12,11 @@ import { acquireLease, releaseLease, renewLease, type Lease } from '../db/lease.
 import { deliveryModel, type DeliveryDoc, type DeliveryStatus } from './model.js';
 import { classifyAttempt, type RetryPolicy } from './outcome.js';
 import { prepareRequest } from './prepare.js';
+import type { DeliveryClaim } from './fanout.js';
 import { createWorkQueue, type WorkQueue } from './queue.js';
 import { abandonDelivery, holdDelivery, recordAttempt, settleSubscription, type PausePolicy } from './record.js';
 import { createSender, type Sender, type SendResult } from './sender.js';
+import { createSuccessStamps } from './success-stamps.js';
 
 export const DELIVERY_JOBS = {
   /** One attempt of one delivery, at its retry time. */
@@ -54,6 +56,13 @@ export interface DeliveryEngineDeps {
 export interface DeliveryEngine {
   /** Starts the first attempt of new (or released) deliveries at once. */
   enqueue(deliveryIds: string[]): Promise<void>;
+  /**
+   * The claim under which fan-out creates deliveries this process attempts at once, or
+   * null where an API-only process hands them to the workers.
+   */
+  freshClaim(): DeliveryClaim | null;
+  /** Starts the first attempt of deliveries fan-out created under `freshClaim()`, with their event in hand. */
+  startClaimed(event: EventDoc, deliveries: DeliveryDoc[]): void;
   /** Claims one delivery if it is due and unleased, attempts it and records the outcome. */
   attempt(deliveryId: string): Promise<void>;
   /** Queues the due, unleased, unfinished deliveries; returns how many. */
@@ -89,9 +98,13 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps): DeliveryEngine {
     lookup: guardedLookup(policy),
   });
   const attempter = createAttempter({ connection, agenda, logger, config, sender, policy });
-  const queue: WorkQueue = createWorkQueue(config.WORKER_CONCURRENCY, (id) =>
-    attempter(id).catch((error: unknown) => logger.error({ err: error, deliveryId: id }, 'delivery attempt crashed; the sweep will retry it')),
-  );
+  /** Deliveries fan-out created claimed by this process, kept until their first attempt starts. */
+  const fresh = new Map<string, FreshDelivery>();
+  const queue: WorkQueue = createWorkQueue(config.WORKER_CONCURRENCY, (id) => {
+    const handed = fresh.get(id);
+    fresh.delete(id);
+    return attempter(id, handed).catch((error: unknown) => logger.error({ err: error, deliveryId: id }, 'delivery attempt crashed; the sweep will retry it'));
+  });
   const Deliveries = deliveryModel(connection);
 
   return {
@@ -99,6 +112,11 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps): DeliveryEngine {
       if (deliveryIds.length === 0) return;
       if (deps.sendsInProcess) queue.push(deliveryIds);
       else await agenda.now(DELIVERY_JOBS.dispatch, { deliveryIds });
+    },
+    freshClaim: () => (deps.sendsInProcess ? { owner: randomUUID(), lockedUntil: new Date(Date.now() + leaseMs(config)) } : null),
+    startClaimed(event, deliveries) {
+      for (const delivery of deliveries) fresh.set(delivery._id, { delivery, event });
+      queue.push(deliveries.map((delivery) => delivery._id));
     },
     attempt: (deliveryId) => queue.run(deliveryId),
     async sweep() {
@@ -131,7 +149,13 @@ interface AttempterDeps extends Omit<DeliveryEngineDeps, 'sendsInProcess'> {
   policy: TargetPolicy;
 }
 
-function createAttempter({ connection, agenda, logger, config, sender, policy }: AttempterDeps): (deliveryId: string) => Promise<void> {
+/** A delivery fan-out just created locked to this process, and the event it carries. */
+interface FreshDelivery {
+  delivery: DeliveryDoc;
+  event: EventDoc;
+}
+
+function createAttempter({ connection, agenda, logger, config, sender, policy }: AttempterDeps): (deliveryId: string, fresh?: FreshDelivery) => Promise<void> {
   const Deliveries = deliveryModel(connection);
   const Events = eventModel(connection);
   const Hooks = hookModel(connection);
@@ -142,26 +166,35 @@ function createAttempter({ connection, agenda, logger, config, sender, policy }:
     maxRetryAfterMs: config.WEBHOOK_MAX_RETRY_AFTER_SECONDS * 1000,
   };
   const pause: PausePolicy = { afterFailures: config.WEBHOOK_PAUSE_AFTER_FAILURES, afterHours: config.WEBHOOK_PAUSE_AFTER_HOURS };
+  const successes = createSuccessStamps(connection, logger);
 
   /**
    * Exactly one worker may make attempt n of a delivery: the lease on `delivery:<id>:<n>` is
    * taken by a unique insert, which is atomic on FerretDB 1.x too (a conditional
    * findOneAndUpdate is not there). A holder that dies lets the lease expire; the sweep
    * then hands the same attempt to another worker.
+   *
+   * `seen` is the delivery as read before the lease (or as fan-out created it). The first
+   * generation of the lease proves nobody else ever held attempt n, so `seen` is still
+   * current; a later generation means a holder ran out of time, and the delivery is read
+   * again in case it recorded the attempt after all.
    */
-  const claim = async (deliveryId: string, owner: string): Promise<{ delivery: DeliveryDoc; lease: Lease } | null> => {
-    const due = await Deliveries.findById(deliveryId).lean<DeliveryDoc>();
-    if (!due || !isDue(due, new Date())) return null;
-    const lease = await acquireLease(connection, `delivery:${deliveryId}:${due.attemptCount + 1}`, owner, leaseMs(config));
+  const claim = async (seen: DeliveryDoc, owner: string): Promise<{ delivery: DeliveryDoc; lease: Lease } | null> => {
+    const lease = await acquireLease(connection, `delivery:${seen._id}:${seen.attemptCount + 1}`, owner, leaseMs(config));
     if (!lease) return null;
-    const delivery = await Deliveries.findById(deliveryId).lean<DeliveryDoc>();
-    if (!delivery || delivery.attemptCount !== due.attemptCount || !UNFINISHED.includes(delivery.status)) {
-      await releaseLease(connection, lease, { done: false });
-      return null;
+    let delivery = seen;
+    if (lease.generation > 1) {
+      const current = await Deliveries.findById(seen._id).lean<DeliveryDoc>();
+      if (!current || current.attemptCount !== seen.attemptCount || !UNFINISHED.includes(current.status)) {
+        await releaseLease(connection, lease, { done: false });
+        return null;
+      }
+      delivery = current;
     }
+    if (delivery.status === 'sending' && delivery.lockedBy === owner) return { delivery, lease }; // created claimed by fan-out
     const now = new Date();
     const lockedUntil = new Date(now.getTime() + leaseMs(config));
-    await Deliveries.updateOne({ _id: deliveryId }, { $set: { status: 'sending', lockedBy: owner, lockedUntil, updatedAt: now } });
+    await Deliveries.updateOne({ _id: seen._id }, { $set: { status: 'sending', lockedBy: owner, lockedUntil, updatedAt: now } });
     return { delivery: { ...delivery, status: 'sending', lockedBy: owner, lockedUntil }, lease };
   };
 
@@ -175,22 +208,35 @@ function createAttempter({ connection, agenda, logger, config, sender, policy }:
     return sender.send(prepareRequest(delivery, event, hook, encryptor));
   };
 
-  return async (deliveryId) => {
-    const token = randomUUID();
-    const claimed = await claim(deliveryId, token);
-    if (!claimed) return; // not due, finished, or another worker holds it
-    const { delivery, lease } = claimed;
-    const renewal = keepLease(connection, lease, leaseMs(config), logger);
+  return async (deliveryId, fresh) => {
+    let seen: DeliveryDoc | null;
+    let owner: string;
+    if (fresh && fresh.delivery.lockedUntil.getTime() > Date.now()) {
+      // Created locked to this process moments ago: no read needed before the lease.
+      seen = fresh.delivery;
+      owner = fresh.delivery.lockedBy as string;
+    } else {
+      seen = await Deliveries.findById(deliveryId).lean<DeliveryDoc>();
+      if (!seen || !isDue(seen, new Date())) return; // not due, finished, or another worker holds it
+      owner = randomUUID();
+    }
+    const claimed = await claim(seen, owner);
+    if (!claimed) return; // another worker holds it, or it has moved on
+    const renewal = keepLease(connection, claimed.lease, leaseMs(config), logger);
     try {
-      await attemptClaimed(delivery, lease, token);
+      await attemptClaimed(claimed.delivery, claimed.lease, owner, fresh?.event);
     } finally {
       renewal.stop();
     }
   };
 
-  async function attemptClaimed(delivery: DeliveryDoc, lease: Lease, token: string): Promise<void> {
+  async function attemptClaimed(delivery: DeliveryDoc, lease: Lease, token: string, knownEvent?: EventDoc): Promise<void> {
     const deliveryId = delivery._id;
-    const [event, hook] = await Promise.all([Events.findById(delivery.eventId).lean<EventDoc>(), Hooks.findById(delivery.subscriptionId).lean<HookDoc>()]);
+    // The hook is always read: it may have been paused, deleted or given a new secret since fan-out. Events never change.
+    const [event, hook] = await Promise.all([
+      knownEvent ?? Events.findById(delivery.eventId).lean<EventDoc>(),
+      Hooks.findById(delivery.subscriptionId).lean<HookDoc>(),
+    ]);
     if (!hook || !event || hook.status === 'paused') {
       if (!hook) await abandonDelivery(connection, deliveryId, token, 'the subscription was deleted');
       else if (!event) await abandonDelivery(connection, deliveryId, token, 'the event is past its retention');
@@ -201,12 +247,15 @@ function createAttempter({ connection, agenda, logger, config, sender, policy }:
     const result = await send(delivery, event, hook);
     const outcome = classifyAttempt(result, delivery.attemptCount + 1 - delivery.roundStart, retry);
     const recorded = await recordAttempt(connection, delivery, token, result, outcome);
-    await releaseLease(connection, lease, { done: true });
     if (!recorded) {
+      await releaseLease(connection, lease, { done: true });
       logger.warn({ deliveryId }, 'delivery lease ran out before its attempt was recorded');
       return;
     }
+    // The lease is left to expire rather than released: the recorded attempt count already
+    // sends any later claimant to attempt n + 1, and one write per delivery is saved.
     if (outcome.kind === 'retry') await agenda.schedule(new Date(Date.now() + outcome.afterMs), DELIVERY_JOBS.attempt, { deliveryId });
+    else if (outcome.kind === 'delivered') await successes.stamp(hook._id, new Date());
     else await settleSubscription(connection, hook._id, outcome, pause);
   }
 }

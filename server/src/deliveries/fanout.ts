@@ -1,3 +1,4 @@
+import type { Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { newId } from '../db/model.js';
 import type { EventDoc } from '../events/model.js';
@@ -6,10 +7,24 @@ import { deliveryModel, type DeliveryDoc } from './model.js';
 import { NO_LEASE } from './record.js';
 
 export interface FanOutResult {
-  /** Deliveries this call created that are due now (paused subscriptions' are held instead). */
+  /** Deliveries this call created that are due now and not claimed (paused subscriptions' are held instead). */
   dueIds: string[];
+  /** Deliveries this call created already claimed for `options.claim`, ready for their first attempt. */
+  claimed: DeliveryDoc[];
   /** Every delivery of the event for the matching subscriptions, new or not. */
   deliveryIds: string[];
+}
+
+/** A process that will make the first attempts itself creates the deliveries locked to it, saving a write each. */
+export interface DeliveryClaim {
+  owner: string;
+  lockedUntil: Date;
+}
+
+export interface FanOutOptions {
+  /** Deliver to this subscription only (test events). */
+  onlySubscriptionId?: string | undefined;
+  claim?: DeliveryClaim | null | undefined;
 }
 
 /**
@@ -17,20 +32,22 @@ export interface FanOutResult {
  * filter or the event's bot. The unique index on {eventId, subscriptionId} makes publishing
  * the same event again create nothing twice.
  */
-export async function fanOut(connection: Connection, event: EventDoc, onlySubscriptionId?: string): Promise<FanOutResult> {
+export async function fanOut(connection: Connection, event: EventDoc, { onlySubscriptionId, claim }: FanOutOptions = {}): Promise<FanOutResult> {
   const Deliveries = deliveryModel(connection);
   await Deliveries.init(); // the unique index must exist before the first delivery is written
   const filter = onlySubscriptionId
     ? { _id: onlySubscriptionId, workspaceId: event.workspaceId }
     : { workspaceId: event.workspaceId, event: event.type, botId: { $in: [null, ...(event.botId ? [event.botId] : [])] } };
   const hooks = await hookModel(connection).find(filter, { _id: 1, status: 1 }).lean<Array<Pick<HookDoc, '_id' | 'status'>>>();
-  if (hooks.length === 0) return { dueIds: [], deliveryIds: [] };
+  if (hooks.length === 0) return { dueIds: [], claimed: [], deliveryIds: [] };
 
   const now = new Date();
-  const candidates = hooks.map((hook) => newDelivery(event, hook, now));
-  const inserted = await Promise.all(candidates.map((delivery) => insertUnlessPresent(Deliveries, delivery)));
+  const candidates = hooks.map((hook) => newDelivery(event, hook, now, claim));
+  const inserted = await insertUnlessPresent(Deliveries, candidates);
+  const created = candidates.filter((_, index) => inserted[index]);
   return {
-    dueIds: candidates.filter((delivery, index) => inserted[index] && delivery.status === 'pending').map((delivery) => delivery._id),
+    dueIds: created.filter((delivery) => delivery.status === 'pending').map((delivery) => delivery._id),
+    claimed: created.filter((delivery) => delivery.status === 'sending'),
     // Only a republished event needs the ids stored earlier: the lookup by eventId is a
     // full scan on FerretDB 1.x, so the common case (every insert new) skips it.
     deliveryIds: inserted.every(Boolean) ? candidates.map((delivery) => delivery._id) : await storedDeliveryIds(Deliveries, event, hooks),
@@ -45,32 +62,38 @@ async function storedDeliveryIds(Deliveries: ReturnType<typeof deliveryModel>, e
 const DUPLICATE_KEY = 11000;
 
 /**
- * A plain insert, so the unique index decides: an upsert is a read then a write on
- * FerretDB 1.x, and two concurrent publishes of one event could both think they created it.
+ * One plain unordered insert of every candidate, so the unique index decides which are
+ * new: an upsert is a read then a write on FerretDB 1.x, and two concurrent publishes of
+ * one event could both think they created a delivery. Answers, per candidate, whether
+ * this call inserted it.
  */
-async function insertUnlessPresent(Deliveries: ReturnType<typeof deliveryModel>, delivery: DeliveryDoc): Promise<boolean> {
+async function insertUnlessPresent(Deliveries: ReturnType<typeof deliveryModel>, candidates: DeliveryDoc[]): Promise<boolean[]> {
   try {
-    await Deliveries.create(delivery);
-    return true;
+    // The driver's collection: one command for all, and mongoose's insertMany would re-cast documents built right here.
+    await (Deliveries.collection as unknown as Collection<DeliveryDoc>).insertMany(candidates, { ordered: false });
+    return candidates.map(() => true);
   } catch (error) {
-    if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
-    throw error;
+    const writeErrors = (error as { writeErrors?: Array<{ index: number; code?: number }> }).writeErrors;
+    if (!writeErrors || writeErrors.some((failure) => failure.code !== DUPLICATE_KEY)) throw error;
+    const duplicates = new Set(writeErrors.map((failure) => failure.index));
+    return candidates.map((_, index) => !duplicates.has(index));
   }
 }
 
-function newDelivery(event: EventDoc, hook: Pick<HookDoc, '_id' | 'status'>, now: Date): DeliveryDoc {
+function newDelivery(event: EventDoc, hook: Pick<HookDoc, '_id' | 'status'>, now: Date, claim: DeliveryClaim | null | undefined): DeliveryDoc {
+  const status = hook.status === 'paused' ? 'held' : claim ? 'sending' : 'pending';
   return {
     _id: newId('dlv'),
     eventId: event._id,
     subscriptionId: hook._id,
     workspaceId: event.workspaceId,
     eventType: event.type,
-    status: hook.status === 'paused' ? 'held' : 'pending',
+    status,
     attemptCount: 0,
     roundStart: 0,
     nextAttemptAt: now,
-    lockedUntil: NO_LEASE,
-    lockedBy: null,
+    lockedUntil: status === 'sending' && claim ? claim.lockedUntil : NO_LEASE,
+    lockedBy: status === 'sending' && claim ? claim.owner : null,
     lastStatusCode: null,
     lastDurationMs: null,
     failureReason: null,

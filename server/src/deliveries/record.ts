@@ -73,12 +73,13 @@ export async function endDeliveriesOf(connection: Connection, subscriptionId: st
   );
 }
 
-/** Updates the subscription after a delivery ended: last success or failure, pause after sustained failure, deletion on 410. */
+/**
+ * Updates the subscription after a delivery failed for good: last failure, pause after
+ * sustained failure, deletion on 410. (Successes are stamped by `createSuccessStamps`.)
+ */
 export async function settleSubscription(connection: Connection, hookId: string, outcome: AttemptOutcome, policy: PausePolicy, now = new Date()): Promise<void> {
   const Hooks = hookModel(connection);
-  if (outcome.kind === 'delivered') {
-    await Hooks.updateOne({ _id: hookId }, { $max: { lastSuccessAt: now } });
-  } else if (outcome.kind === 'gone') {
+  if (outcome.kind === 'gone') {
     await Hooks.deleteOne({ _id: hookId });
     await endDeliveriesOf(connection, hookId, 'the subscription was deleted: its receiver answered 410 Gone', now);
   } else if (outcome.kind === 'exhausted') {

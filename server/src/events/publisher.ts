@@ -31,7 +31,7 @@ export interface EventPublisher {
 export interface EventPublisherDeps {
   connection: Connection;
   /** Starts the first attempts; without it deliveries wait for a worker's sweep. */
-  deliveries?: Pick<DeliveryEngine, 'enqueue'>;
+  deliveries?: Pick<DeliveryEngine, 'enqueue' | 'freshClaim' | 'startClaimed'>;
 }
 
 /**
@@ -44,7 +44,8 @@ export function createEventPublisher({ connection, deliveries }: EventPublisherD
   return {
     async publish(input) {
       const { event, duplicate } = await storeEvent(Events, input);
-      const fannedOut = await fanOut(connection, event, input.subscriptionId);
+      const fannedOut = await fanOut(connection, event, { onlySubscriptionId: input.subscriptionId, claim: deliveries?.freshClaim() });
+      deliveries?.startClaimed(event, fannedOut.claimed);
       await deliveries?.enqueue(fannedOut.dueIds);
       return { event, duplicate, deliveryIds: fannedOut.deliveryIds };
     },
