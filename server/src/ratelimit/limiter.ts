@@ -1,9 +1,15 @@
 import type { Connection } from 'mongoose';
-import { rateLimitTicketModel } from './model.js';
+import { createTicketChains, type ChainView } from './chain.js';
+import { createKeyedQueue } from './queue.js';
 
 export interface RateLimitOptions {
   max: number;
   windowMs: number;
+}
+
+export interface RateLimiterOptions extends RateLimitOptions {
+  /** Epoch milliseconds now (tests move it instead of waiting a window). */
+  clock?: () => number;
 }
 
 export interface RateLimitDecision {
@@ -15,7 +21,6 @@ export interface RateLimitDecision {
 }
 
 const MAX_ATTEMPTS = 50;
-const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000;
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
 /**
@@ -27,51 +32,100 @@ const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
  * Taking a ticket is an insert under a unique `_id`, the one operation FerretDB 1.x
  * makes atomic: its conditional updates and `$inc` are not (concurrent callers can
  * all "win"), and it ignores `$push` `$slice`, so counters or capped arrays over-admit.
+ * Everything is read by `_id` (see chain.ts). Requests of one key wait for each other
+ * within a process, so only other processes contend for a ticket; this process's view of
+ * each key carries the next number and the times `Remaining` is counted from.
  */
-export function createRateLimiter(connection: Connection, { max, windowMs }: RateLimitOptions) {
-  const Tickets = rateLimitTicketModel(connection);
-  const ticketId = (key: string, n: number) => `${key}#${n}`;
+export function createRateLimiter(connection: Connection, { max, windowMs, clock = Date.now }: RateLimiterOptions) {
+  const chains = createTicketChains(connection, { windowMs, storeEvery: max });
+  const views = new Map<string, ChainView>();
+  const queue = createKeyedQueue();
+  const refused = (resetMs: number): RateLimitDecision => ({ allowed: false, limit: max, remaining: 0, resetSeconds: seconds(resetMs) });
 
-  /** Remaining requests and reset time once ticket `n` is taken (tickets are ordered by time). */
-  async function afterAdmission(key: string, n: number, now: number): Promise<RateLimitDecision> {
-    const oldest = await Tickets.findOne({ key, at: { $gt: now - windowMs } }, { n: 1, at: 1 }).sort({ at: 1, n: 1 }).lean();
-    const inWindow = oldest ? n - oldest.n + 1 : 1;
-    return { allowed: true, limit: max, remaining: Math.max(0, max - inWindow), resetSeconds: seconds((oldest?.at ?? now) + windowMs - now) };
+  /** This process's view of `key`, trusted while its head is in the window (the sweep cannot have removed it). */
+  async function viewOf(key: string): Promise<ChainView> {
+    const known = views.get(key);
+    if (known && known.headAt > clock() - windowMs) return known;
+    const located = await chains.locate(key, clock() - windowMs);
+    views.set(key, located);
+    return located;
   }
 
-  async function attempt(key: string): Promise<RateLimitDecision | 'contended'> {
-    const latest = await Tickets.findOne({ key }, { n: 1, at: 1 }).sort({ n: -1 }).lean();
-    const n = (latest?.n ?? 0) + 1;
-    const now = Math.max(Date.now(), latest?.at ?? 0);
-    const boundary = n > max ? await Tickets.findById(ticketId(key, n - max), { at: 1 }).lean() : null;
-    if (boundary && boundary.at > now - windowMs) {
-      return { allowed: false, limit: max, remaining: 0, resetSeconds: seconds(boundary.at + windowMs - now) };
+  /** The first of tickets lo…hi still inside the window (hi is): a gallop up from lo, then halving. */
+  async function firstInside(view: ChainView, lo: number, hi: number, cutoff: number): Promise<number> {
+    const inside = async (n: number) => ((await chains.timeOf(view, n)) ?? -Infinity) > cutoff;
+    if (lo >= hi || (await inside(lo))) return Math.min(lo, hi);
+    if (!(await inside(hi - 1))) return hi;
+    let outside = lo;
+    let found = hi - 1;
+    for (let step = 1; outside + step < found; step *= 2) {
+      if (await inside(outside + step)) found = outside + step;
+      else outside += step;
     }
-    try {
-      await Tickets.create({ _id: ticketId(key, n), key, n, at: now, expiresAt: new Date(now + windowMs) });
-    } catch (error) {
-      if (isDuplicateKey(error)) return 'contended'; // another request took ticket n: look again
-      throw error;
+    while (found - outside > 1) {
+      const middle = Math.floor((outside + found) / 2);
+      if (await inside(middle)) found = middle;
+      else outside = middle;
     }
-    return afterAdmission(key, n, now);
+    return found;
+  }
+
+  /** Raises the view's floor to `first`, dropping the times of tickets below it. */
+  function forgetBelow(view: ChainView, first: number): void {
+    if (first - view.floor <= view.times.size) {
+      for (let n = view.floor; n < first; n++) view.times.delete(n);
+    } else {
+      for (const n of view.times.keys()) if (n < first) view.times.delete(n);
+    }
+    view.floor = first;
+  }
+
+  /** Counts the window after ticket n was taken at `now`; forgets the times that left it. */
+  async function admitted(view: ChainView, n: number, now: number): Promise<RateLimitDecision> {
+    const first = await firstInside(view, Math.max(view.floor, n - max + 1), n, now - windowMs);
+    forgetBelow(view, first);
+    await chains.storeHead(view, now);
+    const firstAt = view.times.get(first) ?? now;
+    return { allowed: true, limit: max, remaining: max - (n - first + 1), resetSeconds: seconds(firstAt + windowMs - now) };
+  }
+
+  async function attempt(view: ChainView): Promise<RateLimitDecision | 'taken'> {
+    const n = view.head + 1;
+    const now = Math.max(clock(), view.headAt);
+    const cutoff = now - windowMs;
+    const boundary = n - max;
+    if (boundary >= view.floor) {
+      const cached = view.times.get(boundary);
+      // A boundary known to be out stays out; one that would refuse is read again first.
+      const at = cached !== undefined && cached <= cutoff ? cached : await chains.fresh(view, boundary);
+      if (at !== null && at > cutoff) return refused(at + windowMs - now);
+    }
+    if (await chains.take(view, n, now)) return admitted(view, n, now);
+    await chains.advance(view, n); // another process took n: move to its newest ticket
+    return 'taken';
   }
 
   return {
-    async hit(key: string): Promise<RateLimitDecision> {
-      for (let i = 0; i < MAX_ATTEMPTS; i++) {
-        const decision = await attempt(key);
-        if (decision !== 'contended') return decision;
-      }
-      // Dozens of requests of one key raced for the same tickets: ask this one to retry.
-      return { allowed: false, limit: max, remaining: 0, resetSeconds: 1 };
+    hit(key: string): Promise<RateLimitDecision> {
+      return queue.run(key, async () => {
+        const view = await viewOf(key);
+        for (let i = 0; i < MAX_ATTEMPTS; i++) {
+          const decision = await attempt(view);
+          if (decision !== 'taken') return decision;
+        }
+        // Other processes kept taking this key's tickets first: ask this request to retry.
+        return refused(1000);
+      });
     },
 
     /**
-     * Deletes tickets that left the window at least a window ago. The extra window keeps
-     * a key's latest ticket around while any request could still be numbering after it.
+     * Deletes tickets that left the window at least a window ago (keeping each key's
+     * head, see chain.ts), and forgets views of keys idle for a window. The extra window
+     * keeps a ticket around while any view that trusts it could still number after it.
      */
-    async sweep(now = Date.now()): Promise<number> {
-      return (await Tickets.deleteMany({ expiresAt: { $lt: new Date(now - windowMs) } })).deletedCount;
+    async sweep(now = clock()): Promise<number> {
+      for (const [key, view] of views) if (view.headAt <= now - windowMs) views.delete(key);
+      return chains.sweep(now);
     },
   };
 }

@@ -74,6 +74,19 @@ describe('rate limit', () => {
     expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
   });
 
+  it('lets a second instance continue the numbering, counting the first one\'s requests in Remaining', async () => {
+    const first = await start({ config: { RATE_LIMIT_MAX: 5 } });
+    const { auth, apiKeyId } = await createWorkspace(first);
+    const remaining: number[] = [];
+    for (let i = 0; i < 2; i++) remaining.push(header(await first.request('/api/v1/bots', { headers: auth }), 'RateLimit-Remaining'));
+    const second = await start({ config: { RATE_LIMIT_MAX: 5 }, databaseUri: first.databaseUri });
+    for (const app of [second, first, second]) remaining.push(header(await app.request('/api/v1/bots', { headers: auth }), 'RateLimit-Remaining'));
+    expect(remaining).toEqual([4, 3, 2, 1, 0]);
+    const tickets = await rateLimitTicketModel(first.connection).find({ key: apiKeyId }, { n: 1 }).lean();
+    expect(tickets.map((ticket) => ticket.n).sort()).toEqual([1, 2, 3, 4, 5]);
+    expect((await second.request('/api/v1/bots', { headers: auth })).status).toBe(429);
+  });
+
   it('admits exactly the limit from concurrent bursts', async () => {
     const app = await start({ config: { RATE_LIMIT_MAX: 5 } });
     for (let round = 0; round < 3; round++) {
