@@ -29,6 +29,16 @@ export interface ApiKeyUsageDoc {
   lastUsedAt: Date;
 }
 
+/**
+ * Finds a key by its hash through `_id`: FerretDB 1.x uses no secondary index, so a
+ * query on `hash` would scan every key on every request. Written at creation (or on
+ * first use, for keys made before it existed) and never changed.
+ */
+export interface ApiKeyLookupDoc {
+  _id: string; // the key's hash
+  keyId: string;
+}
+
 /** The full key, encrypted, until it is revealed once more or the reveal window ends. */
 export interface ApiKeyRevealDoc {
   _id: string; // the key id
@@ -58,6 +68,11 @@ const ApiKeyUsageSchema = new Schema<ApiKeyUsageDoc>(
   { versionKey: false },
 );
 
+const ApiKeyLookupSchema = new Schema<ApiKeyLookupDoc>(
+  { _id: { type: String, required: true }, keyId: { type: String, required: true } },
+  { versionKey: false },
+);
+
 const ApiKeyRevealSchema = new Schema<ApiKeyRevealDoc>(
   {
     _id: { type: String, required: true },
@@ -71,4 +86,5 @@ ApiKeyRevealSchema.index({ revealableUntil: 1 });
 
 export const apiKeyModel = defineModel('ApiKey', ApiKeySchema);
 export const apiKeyUsageModel = defineModel('ApiKeyUsage', ApiKeyUsageSchema);
+export const apiKeyLookupModel = defineModel('ApiKeyLookup', ApiKeyLookupSchema);
 export const apiKeyRevealModel = defineModel('ApiKeyReveal', ApiKeyRevealSchema);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createWorkspace, startTestApp, waitFor, type TestApp, type WorkspaceFixture } from '../testing/index.js';
-import { apiKeyModel, apiKeyRevealModel, apiKeyUsageModel } from './model.js';
+import { apiKeyLookupModel, apiKeyModel, apiKeyRevealModel, apiKeyUsageModel } from './model.js';
 
 let testApp: TestApp;
 beforeAll(async () => {
@@ -48,6 +48,31 @@ describe('API key authentication', () => {
     const after = await call('/auth/me', bearer(member.key));
     expect(after.status).toBe(401);
     expect(after.body.error.code).toBe('api_key_revoked');
+  });
+
+  it('finds a key through the _id of its hash, never by a query on hash', async () => {
+    const owner = await createWorkspace(testApp);
+    await call('/auth/me', owner.auth);
+    const filters: Record<string, unknown>[] = [];
+    testApp.connection.set('debug', (collection: string, _method: string, filter: Record<string, unknown>) => {
+      if (collection === 'apikeys' || collection === 'apikeylookups') filters.push(filter);
+    });
+    try {
+      expect((await call('/auth/me', owner.auth)).status).toBe(200);
+    } finally {
+      testApp.connection.set('debug', false);
+    }
+    expect(filters.length).toBeGreaterThan(0);
+    for (const filter of filters) expect(typeof filter._id).toBe('string');
+  });
+
+  it('lets in a key made before lookup entries existed, and gives it one', async () => {
+    const owner = await createWorkspace(testApp);
+    const Lookups = apiKeyLookupModel(testApp.connection);
+    await Lookups.deleteMany({ keyId: owner.apiKeyId });
+    expect((await call('/auth/me', owner.auth)).status).toBe(200);
+    expect(await Lookups.countDocuments({ keyId: owner.apiKeyId })).toBe(1);
+    expect((await call('/auth/me', owner.auth)).status).toBe(200);
   });
 
   it('records lastUsedAt without a write per request', async () => {

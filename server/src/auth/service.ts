@@ -4,7 +4,7 @@ import { acquireLease, releaseLease } from '../db/lease.js';
 import { newId } from '../db/model.js';
 import { GoneError, NotFoundError } from '../http/errors.js';
 import { displayPrefix, generateApiKey, hashApiKey } from './keys.js';
-import { apiKeyModel, apiKeyRevealModel, apiKeyUsageModel, type ApiKeyDoc, type ApiKeyRole } from './model.js';
+import { apiKeyLookupModel, apiKeyModel, apiKeyRevealModel, apiKeyUsageModel, type ApiKeyDoc, type ApiKeyRole } from './model.js';
 
 export interface ApiKeyServiceDeps {
   connection: Connection;
@@ -40,6 +40,7 @@ export function createApiKeyService({ connection, encryptor, revealWindowMinutes
       const now = new Date();
       const key: ApiKeyDoc = { _id: newId('key'), workspaceId, name, prefix: displayPrefix(plain), hash: hashApiKey(plain), role, createdAt: now, revokedAt: null };
       await ApiKeys.create(key);
+      await apiKeyLookupModel(connection).create({ _id: key.hash, keyId: key._id });
       if (revealWindowMinutes > 0) {
         const revealableUntil = new Date(now.getTime() + revealWindowMinutes * 60_000);
         await Reveals.create({ _id: key._id, workspaceId, sealedKey: encryptor.encrypt(plain), revealableUntil });
