@@ -26,7 +26,7 @@ export function bearerToken(ctx: Context): string | undefined {
 /**
  * The key whose hash is `hash`, found by `_id` through its lookup entry. A key made
  * before lookup entries existed is found by `hash` once (a scan on FerretDB 1.x) and
- * gets its entry then; so does a string that is no key at all, every time.
+ * gets its entry then; a well-formed string that is no key costs that scan every time.
  */
 function keyFinder(connection: Connection) {
   const ApiKeys = apiKeyModel(connection);
