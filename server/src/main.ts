@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   logger.info({ database: database.description }, 'database ready');
 
   const uri = config.MONGODB_URI ?? `${database.uri}/${config.MONGODB_DB}`;
-  const connection = await mongoose.createConnection(uri).asPromise();
+  const connection = await mongoose.createConnection(uri, database.clientOptions).asPromise();
   const agenda = createScheduler(connection, { name: `${config.ROLE}-${process.pid}`, concurrency: config.WORKER_CONCURRENCY });
   agenda.on('error', (error) => logger.error({ err: error }, 'scheduler error'));
   const sendsInProcess = config.ROLE !== 'api';
