@@ -12,6 +12,7 @@ import { acquireLease, releaseLease, renewLease, type Lease } from '../db/lease.
 import { deliveryModel, type DeliveryDoc, type DeliveryStatus } from './model.js';
 import { classifyAttempt, type RetryPolicy } from './outcome.js';
 import { prepareRequest } from './prepare.js';
+import { createBatcher } from './batcher.js';
 import type { DeliveryClaim } from './fanout.js';
 import { createWorkQueue, type WorkQueue } from './queue.js';
 import { abandonDelivery, holdDelivery, recordAttempt, settleSubscription, type PausePolicy } from './record.js';
@@ -79,6 +80,8 @@ export interface DeliveryEngine {
  */
 export const leaseMs = (config: Pick<EngineConfig, 'WEBHOOK_TIMEOUT_MS'>): number => config.WEBHOOK_TIMEOUT_MS + 10_000;
 const LEASE_RENEW_EVERY_MS = 3_000;
+/** How long an API-only process gathers new deliveries into one job for the workers. */
+const HANDOFF_WINDOW_MS = 200;
 
 /** Renews `lease` until stopped; a failed renewal is only logged (the next one may succeed). */
 function keepLease(connection: Connection, lease: Lease, ttlMs: number, logger: Logger): { stop(): void } {
@@ -106,12 +109,15 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps): DeliveryEngine {
     return attempter(id, handed).catch((error: unknown) => logger.error({ err: error, deliveryId: id }, 'delivery attempt crashed; the sweep will retry it'));
   });
   const Deliveries = deliveryModel(connection);
+  const handoff = createBatcher(HANDOFF_WINDOW_MS, async (deliveryIds) => {
+    await agenda.now(DELIVERY_JOBS.dispatch, { deliveryIds });
+  });
 
   return {
     async enqueue(deliveryIds) {
       if (deliveryIds.length === 0) return;
       if (deps.sendsInProcess) queue.push(deliveryIds);
-      else await agenda.now(DELIVERY_JOBS.dispatch, { deliveryIds });
+      else await handoff.add(deliveryIds);
     },
     freshClaim: () => (deps.sendsInProcess ? { owner: randomUUID(), lockedUntil: new Date(Date.now() + leaseMs(config)) } : null),
     startClaimed(event, deliveries) {
