@@ -82,8 +82,10 @@ function recordingReceiver(receiver: TestReceiver, faults: FaultPlan): { receipt
   return { receipts, acknowledgedPairs };
 }
 
+const PROGRESS_EVERY_MS = 10_000;
+
 /** Publishes `count` events through the internal API, `concurrency` at a time; returns their ids. */
-async function publishEvents(app: TestApp, workspaceId: string, count: number, concurrency: number): Promise<string[]> {
+async function publishEvents(app: TestApp, workspaceId: string, count: number, concurrency: number, onPublished: () => void): Promise<string[]> {
   const ids: string[] = [];
   let next = 0;
   const publishOne = async (): Promise<void> => {
@@ -97,6 +99,7 @@ async function publishEvents(app: TestApp, workspaceId: string, count: number, c
       const body = (await response.json()) as { id: string };
       if (response.status !== 202) throw new Error(`POST /internal/v1/events answered ${response.status}: ${JSON.stringify(body)}`);
       ids.push(body.id);
+      onPublished();
     }
   };
   await Promise.all(Array.from({ length: concurrency }, publishOne));
@@ -147,12 +150,23 @@ async function measure({ app, receiver, fleet }: Setting, options: ReliabilityOp
   const total = options.events * options.subscriptions;
   const acknowledged = () => acknowledgedPairs.size;
   const started = Date.now();
-  const [eventIds] = await Promise.all([
-    publishEvents(app, workspaceId, options.events, options.publishConcurrency ?? 8),
-    killOnProgress(fleet, acknowledged, total, options).catch((error: unknown) => options.log?.(String(error))),
-  ]);
-  options.log?.(`published ${eventIds.length} events in ${Date.now() - started} ms; waiting for every delivery to end`);
-  const settled = await settle(app, acknowledged, total, Math.max(0, started + options.deadlineMs - Date.now()));
+  let published = 0;
+  const ticker = setInterval(() => {
+    options.log?.(`${Math.round((Date.now() - started) / 1000)} s: ${published}/${options.events} events published, ${acknowledged()}/${total} deliveries acknowledged`);
+  }, PROGRESS_EVERY_MS);
+  ticker.unref();
+  let eventIds: string[];
+  let settled: boolean;
+  try {
+    [eventIds] = await Promise.all([
+      publishEvents(app, workspaceId, options.events, options.publishConcurrency ?? 8, () => (published += 1)),
+      killOnProgress(fleet, acknowledged, total, options).catch((error: unknown) => options.log?.(String(error))),
+    ]);
+    options.log?.(`published ${eventIds.length} events in ${Date.now() - started} ms; waiting for every delivery to end`);
+    settled = await settle(app, acknowledged, total, Math.max(0, started + options.deadlineMs - Date.now()));
+  } finally {
+    clearInterval(ticker);
+  }
   const wallMs = Date.now() - started;
   const counts = tally({ eventIds, hookIds, receipts: [...receipts], killTimes: fleet.killTimes });
   const failed = fleet.unexpectedExits.length > 0 || !settled || counts.lost > 0 || counts.unexplainedRepeats > 0 || counts.pairsWithSeveralDeliveryIds > 0;
