@@ -14,7 +14,7 @@ function databaseLines({ databaseCommands: commands, deliveredInWindow, subscrip
   return [`  database: ${perSecond(total / windowSeconds)} commands; per event (${subscriptions} deliveries): ${round(total / events, 1)} = ${perEvent.join(', ')}`];
 }
 
-function deliveryLines({ ceiling, throughput: t, naive, latency200, latency1000 }) {
+function deliveryLines({ ceiling, throughput: t, naive, latencySustainable, latency200, latency1000 }) {
   const lines = [
     `ceiling (undici keep-alive POST loop, 50 in flight):  ${perSecond(ceiling.perSecond)}  (${ceiling.requests} requests)`,
     `delivery throughput (${t.subscriptions} subscriptions per event, ${round(t.windowSeconds, 0)} s sustained):`,
@@ -24,7 +24,7 @@ function deliveryLines({ ceiling, throughput: t, naive, latency200, latency1000 
     ...databaseLines(t),
     `naive baseline (a default Agenda job per delivery): ${perSecond(naive.perSecond)} (${naive.delivered}/${naive.jobs} in ${round(naive.seconds, 1)} s, ${naive.failures} failed jobs); engine = ${ratio(t.deliveriesPerSecond, naive.perSecond)} naive`,
   ];
-  for (const l of [latency200, latency1000]) {
+  for (const l of [latencySustainable, latency200, latency1000].filter(Boolean)) {
     lines.push(
       `latency ingest→receipt at ${l.rate}/s (offered ${perSecond(l.offeredPerSecond)}; of ${l.events} events ${l.shed} shed at 64 open requests, ${l.failedIngests} ingest errors, ${l.delivered} delivered): ` +
         `p50 ${ms(l.p50)}  p95 ${ms(l.p95)}  p99 ${ms(l.p99)}  max ${ms(l.max)}`,
