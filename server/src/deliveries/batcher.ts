@@ -1,25 +1,28 @@
 /**
- * Collects ids for `windowMs` and passes them on in one call: an API-only process hands
- * each event's deliveries to the workers as an Agenda job, and on FerretDB every job
- * Agenda locks costs a scan of its whole collection, so one job per burst rather than
- * one per event. Every caller of a window waits for that window's call, so a caller's
- * ids are stored (or its error seen) when `add` resolves.
+ * Collects ids for `windowMs` and passes them on in one call per key: deliveries reach
+ * workers as Agenda jobs (an API-only process's new deliveries, every retry), and on
+ * FerretDB every job Agenda locks costs a scan of its whole collection, so one job per
+ * burst and key (a retry's due second) rather than one per delivery. Every caller of a
+ * window waits for that window's call, so a caller's ids are stored (or its error seen)
+ * when `add` resolves.
  */
-export function createBatcher(windowMs: number, flush: (ids: string[]) => Promise<void>): { add(ids: string[]): Promise<void> } {
-  let pending: { ids: string[]; done: Promise<void> } | null = null;
+export function createBatcher<K = string>(windowMs: number, flush: (ids: string[], key: K) => Promise<void>): { add(ids: string[], key: K): Promise<void> } {
+  const pending = new Map<K, { ids: string[]; done: Promise<void> }>();
   return {
-    add(ids) {
+    add(ids, key) {
       if (ids.length === 0) return Promise.resolve();
-      if (!pending) {
-        const batch: { ids: string[]; done: Promise<void> } = { ids: [], done: Promise.resolve() };
-        batch.done = new Promise<void>((resolve) => setTimeout(resolve, windowMs)).then(() => {
-          pending = null;
-          return flush(batch.ids);
+      let batch = pending.get(key);
+      if (!batch) {
+        const created: { ids: string[]; done: Promise<void> } = { ids: [], done: Promise.resolve() };
+        created.done = new Promise<void>((resolve) => setTimeout(resolve, windowMs)).then(() => {
+          pending.delete(key);
+          return flush(created.ids, key);
         });
-        pending = batch;
+        pending.set(key, created);
+        batch = created;
       }
-      pending.ids.push(...ids);
-      return pending.done;
+      batch.ids.push(...ids);
+      return batch.done;
     },
   };
 }

@@ -79,6 +79,24 @@ describe('a delivery', () => {
     expect(detail.attempts[1]).toMatchObject({ number: 2, statusCode: 200, outcome: 'delivered', error: null });
   });
 
+  it('queues the retries of deliveries that failed together as one Agenda job, never before they are due', async () => {
+    await story.close();
+    story = await startWebhookStory({ WEBHOOK_RETRY_SCHEDULE: [60] }, { startScheduler: false }); // retries stay queued
+    story.receiver.respond(() => ({ status: 500 }));
+    const hooks = [];
+    for (let n = 0; n < 5; n += 1) hooks.push(await story.subscribe({ event: 'lead.captured', path: `/h${n}` }));
+    const failedAt = Date.now();
+    await story.publish('lead.captured');
+    const jobs = story.app.connection.collection<{ name: string; nextRunAt: Date; data: { deliveryIds: string[] } }>('agendaJobs');
+    const queued = await waitFor(async () => {
+      const found = await jobs.find({ name: 'webhook-attempt' }).toArray();
+      return found.flatMap((job) => job.data.deliveryIds).length === hooks.length ? found : null;
+    }, { message: 'a retry queued for every delivery' });
+    // Five failures within milliseconds fall due in one second (two if they straddle a second boundary).
+    expect(queued.length).toBeLessThanOrEqual(2);
+    for (const job of queued) expect(job.nextRunAt.getTime()).toBeGreaterThanOrEqual(failedAt + 60_000);
+  });
+
   it('counts timeouts and redirects as failures, and leaves the delivery failed after the last retry', async () => {
     story.receiver.respond((_request, index) =>
       index === 0 ? { status: 200, delayMs: 2_000 } : { status: 302, headers: { Location: story.receiver.url('/elsewhere') } },

@@ -15,7 +15,7 @@ import { createSender } from './sender.js';
 export { leaseMs } from './attempter.js';
 
 export const DELIVERY_JOBS = {
-  /** One attempt of one delivery, at its retry time. */
+  /** The next attempt of the deliveries whose retry falls due in one second. */
   attempt: 'webhook-attempt',
   /** Deliveries handed over by an API-only process, to be sent by a worker now. */
   dispatch: 'webhook-dispatch',
@@ -68,8 +68,9 @@ export interface DeliveryEngine {
   close(): Promise<void>;
 }
 
-/** How long an API-only process gathers new deliveries into one job for the workers. */
+/** How long new deliveries of an API-only process, or retries due in one second, are gathered into one job. */
 const HANDOFF_WINDOW_MS = 200;
+const RETRY_BUCKET_MS = 1_000;
 
 export function createDeliveryEngine(deps: DeliveryEngineDeps): DeliveryEngine {
   const { connection, agenda, logger, config } = deps;
@@ -79,13 +80,17 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps): DeliveryEngine {
     excerptBytes: config.WEBHOOK_RESPONSE_EXCERPT_BYTES,
     lookup: guardedLookup(policy),
   });
+  const retries = createBatcher<number>(HANDOFF_WINDOW_MS, async (deliveryIds, dueAt) => {
+    await agenda.schedule(new Date(dueAt), DELIVERY_JOBS.attempt, { deliveryIds });
+  });
   const attempter = createAttempter({
     connection,
     logger,
     config,
     sender,
     policy,
-    scheduleRetry: (deliveryId, at) => agenda.schedule(at, DELIVERY_JOBS.attempt, { deliveryId }),
+    // Retries due in the same second share one job (rounded up: never earlier than due).
+    scheduleRetry: (deliveryId, at) => retries.add([deliveryId], Math.ceil(at.getTime() / RETRY_BUCKET_MS) * RETRY_BUCKET_MS),
   });
   /** Deliveries fan-out created claimed by this process, kept until their first attempt starts. */
   const fresh = new Map<string, FreshDelivery>();
@@ -95,7 +100,7 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps): DeliveryEngine {
     return attempter(id, handed).catch((error: unknown) => logger.error({ err: error, deliveryId: id }, 'delivery attempt crashed; the sweep will retry it'));
   });
   const Deliveries = deliveryModel(connection);
-  const handoff = createBatcher(HANDOFF_WINDOW_MS, async (deliveryIds) => {
+  const handoff = createBatcher<'new'>(HANDOFF_WINDOW_MS, async (deliveryIds) => {
     await agenda.now(DELIVERY_JOBS.dispatch, { deliveryIds });
   });
 
@@ -103,7 +108,7 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps): DeliveryEngine {
     async enqueue(deliveryIds) {
       if (deliveryIds.length === 0) return;
       if (deps.sendsInProcess) queue.push(deliveryIds);
-      else await handoff.add(deliveryIds);
+      else await handoff.add(deliveryIds, 'new');
     },
     freshClaim: () => (deps.sendsInProcess ? { owner: randomUUID(), lockedUntil: new Date(Date.now() + leaseMs(config)) } : null),
     startClaimed(event, deliveries) {

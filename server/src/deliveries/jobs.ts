@@ -27,7 +27,11 @@ export function defineDeliveryJobs({ agenda, engine, connection, logger, config 
     lockLifetime: Math.max(5 * 60_000, 3 * leaseMs(config)),
     removeOnComplete: true,
   };
-  agenda.define(DELIVERY_JOBS.attempt, async (job: Job<{ deliveryId: string }>) => engine.attempt(job.attrs.data.deliveryId), ioBound);
+  // `deliveryId` alone: a retry queued before retries were batched.
+  agenda.define(DELIVERY_JOBS.attempt, async (job: Job<{ deliveryIds?: string[]; deliveryId?: string }>) => {
+    const { deliveryIds, deliveryId } = job.attrs.data;
+    await Promise.all((deliveryIds ?? (deliveryId ? [deliveryId] : [])).map((id) => engine.attempt(id)));
+  }, ioBound);
   agenda.define(DELIVERY_JOBS.dispatch, async (job: Job<{ deliveryIds: string[] }>) => {
     await Promise.all(job.attrs.data.deliveryIds.map((id) => engine.attempt(id)));
   }, ioBound);
