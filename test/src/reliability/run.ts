@@ -1,7 +1,7 @@
 /**
  * `npm run test:reliability`: the reliability run at full size, on its own embedded database
  * (or MONGODB_URI). Options: --events (2000) --subscriptions (3) --workers (2) --kills (3)
- * --deadline-seconds (300). Exits 1 on any loss or platform duplicate.
+ * --deadline-seconds (900). Exits 1 on any loss or platform duplicate.
  */
 import { parseArgs } from 'node:util';
 import { startDatabase } from '../../../server/dist/db/embedded.js';
@@ -13,7 +13,7 @@ const { values } = parseArgs({
     subscriptions: { type: 'string', default: '3' },
     workers: { type: 'string', default: '2' },
     kills: { type: 'string', default: '3' },
-    'deadline-seconds': { type: 'string', default: '300' },
+    'deadline-seconds': { type: 'string', default: '900' },
   },
 });
 
