@@ -1,19 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Connection } from 'mongoose';
-import { connectTestDatabase, dropTestDatabase, freshDatabaseUri } from '../testing/index.js';
+import { connectTwice } from '../testing/index.js';
 import { acquireLease, pruneLeases, releaseLease, renewLease } from './lease.js';
 
 let first: Connection;
 let second: Connection;
+let close: () => Promise<void>;
 beforeAll(async () => {
-  const uri = freshDatabaseUri();
-  first = await connectTestDatabase(uri);
-  second = await connectTestDatabase(uri);
+  ({ first, second, close } = await connectTwice());
 });
-afterAll(async () => {
-  await second.close();
-  await dropTestDatabase(first);
-});
+afterAll(() => close());
 
 describe('acquireLease', () => {
   it('lets exactly one of many concurrent callers on two connections win', async () => {

@@ -1,21 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Connection } from 'mongoose';
-import { connectTestDatabase, dropTestDatabase, freshDatabaseUri } from '../testing/index.js';
+import { connectTwice } from '../testing/index.js';
 import { createRateLimiter, type RateLimitDecision } from './limiter.js';
 import { rateLimitHeadModel, rateLimitTicketModel } from './model.js';
 
 // Each limiter stands for one server process: its own views and queue; two connections.
 let first: Connection;
 let second: Connection;
+let close: () => Promise<void>;
 beforeAll(async () => {
-  const uri = freshDatabaseUri();
-  first = await connectTestDatabase(uri);
-  second = await connectTestDatabase(uri);
+  ({ first, second, close } = await connectTwice());
 });
-afterAll(async () => {
-  await second.close();
-  await dropTestDatabase(first);
-});
+afterAll(() => close());
 
 const WINDOW = 60_000;
 let keys = 0;

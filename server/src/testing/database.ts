@@ -26,3 +26,18 @@ export async function dropTestDatabase(connection: Connection): Promise<void> {
   await connection.dropDatabase().catch(() => {});
   await connection.close();
 }
+
+/** Two connections to one fresh database, as two server processes would have; `close` drops it. */
+export async function connectTwice(): Promise<{ first: Connection; second: Connection; close(): Promise<void> }> {
+  const uri = freshDatabaseUri();
+  const first = await connectTestDatabase(uri);
+  const second = await connectTestDatabase(uri);
+  return {
+    first,
+    second,
+    close: async () => {
+      await second.close();
+      await dropTestDatabase(first);
+    },
+  };
+}
