@@ -81,7 +81,8 @@ async function insertUnlessPresent(Deliveries: ReturnType<typeof deliveryModel>,
 }
 
 function newDelivery(event: EventDoc, hook: Pick<HookDoc, '_id' | 'status'>, now: Date, claim: DeliveryClaim | null | undefined): DeliveryDoc {
-  const status = hook.status === 'paused' ? 'held' : claim ? 'sending' : 'pending';
+  const lock = hook.status === 'paused' ? null : (claim ?? null);
+  const status = hook.status === 'paused' ? 'held' : lock ? 'sending' : 'pending';
   return {
     _id: newId('dlv'),
     eventId: event._id,
@@ -92,8 +93,8 @@ function newDelivery(event: EventDoc, hook: Pick<HookDoc, '_id' | 'status'>, now
     attemptCount: 0,
     roundStart: 0,
     nextAttemptAt: now,
-    lockedUntil: status === 'sending' && claim ? claim.lockedUntil : NO_LEASE,
-    lockedBy: status === 'sending' && claim ? claim.owner : null,
+    lockedUntil: lock?.lockedUntil ?? NO_LEASE,
+    lockedBy: lock?.owner ?? null,
     lastStatusCode: null,
     lastDurationMs: null,
     failureReason: null,

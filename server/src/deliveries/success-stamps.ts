@@ -17,8 +17,8 @@ export interface SuccessStamps {
  */
 export function createSuccessStamps(connection: Connection, logger: Logger, intervalMs = 1_000): SuccessStamps {
   const Hooks = hookModel(connection);
-  const cooling = new Set<string>();
-  const waiting = new Map<string, Date>();
+  /** Subscriptions written within the interval, with the newest success not yet written (if any). */
+  const cooling = new Map<string, Date | null>();
 
   const write = (hookId: string, at: Date): Promise<void> =>
     Hooks.updateOne({ _id: hookId }, { $max: { lastSuccessAt: at } }).then(
@@ -27,12 +27,11 @@ export function createSuccessStamps(connection: Connection, logger: Logger, inte
     );
 
   const coolDown = (hookId: string): void => {
-    cooling.add(hookId);
+    cooling.set(hookId, null);
     setTimeout(() => {
+      const at = cooling.get(hookId);
       cooling.delete(hookId);
-      const at = waiting.get(hookId);
       if (!at) return;
-      waiting.delete(hookId);
       coolDown(hookId);
       void write(hookId, at);
     }, intervalMs).unref();
@@ -41,8 +40,8 @@ export function createSuccessStamps(connection: Connection, logger: Logger, inte
   return {
     async stamp(hookId, at) {
       if (cooling.has(hookId)) {
-        const known = waiting.get(hookId);
-        if (!known || known < at) waiting.set(hookId, at);
+        const known = cooling.get(hookId);
+        if (!known || known < at) cooling.set(hookId, at);
         return;
       }
       coolDown(hookId);
