@@ -30,6 +30,9 @@ import { hooksRouter } from './hooks/routes.js';
 import { deliveriesRouter } from './deliveries/routes.js';
 import { eventsRouter, ingestEventsRouter } from './events/routes.js';
 import { triggersRouter } from './triggers/routes.js';
+import { statsRouter } from './stats/routes.js';
+import { internalPortalLinksRouter, portalFrom, portalLinksRouter, portalSessionRouter } from './portal/routes.js';
+import { portalStatic } from './portal/static.js';
 
 /** What the app needs from the outside world; main.ts and the tests provide it. */
 export interface AppDeps {
@@ -59,10 +62,10 @@ export interface RouteFactoryOptions {
 export type RouterFactory = (options: RouteFactoryOptions) => Router;
 
 /** The public API (`/api/v1`), behind API key → rate limit → idempotency. Document each route with `documentPublic`. */
-const publicRouters: RouterFactory[] = [authRouter, botsRouter, conversationsRouter, actionsRouter, hooksRouter, deliveriesRouter, eventsRouter, triggersRouter];
+const publicRouters: RouterFactory[] = [authRouter, portalLinksRouter, botsRouter, conversationsRouter, actionsRouter, hooksRouter, deliveriesRouter, statsRouter, eventsRouter, triggersRouter];
 
 /** The internal API (`/internal/v1`), behind the internal token. Document each route with `documentInternal`. */
-const internalRouters: RouterFactory[] = [provisioningRouter, ingestEventsRouter];
+const internalRouters: RouterFactory[] = [provisioningRouter, internalPortalLinksRouter, ingestEventsRouter];
 
 /** One API: its guards run, in order, before any of its routes (only for paths a route matches). */
 function apiRouter(prefix: string, guards: Middleware[], routers: Router[]): Router {
@@ -93,7 +96,8 @@ export function createApp({ config, deps }: CreateAppOptions): Koa {
   app.use(jsonBody());
 
   const publicGuards = [
-    apiKeyAuth(deps),
+    // A bearer key, or (without one) a portal session cookie with its CSRF header: the same routes either way.
+    apiKeyAuth({ ...deps, alternative: portalFrom(config, deps).authenticate }),
     rateLimit({ ...deps, max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_SECONDS * 1000 }),
     idempotency({ ...deps, encryptor: createEncryptor(config.ENCRYPTION_KEY), ttlHours: config.IDEMPOTENCY_TTL_HOURS }),
   ];
@@ -102,10 +106,12 @@ export function createApp({ config, deps }: CreateAppOptions): Koa {
     healthRouter(deps),
     openApiRouter({ config }), // unauthenticated: mounted before the public API's guards
     docsRouter(),
+    portalSessionRouter({ config, deps }),
     apiRouter(PUBLIC_PREFIX, publicGuards, publicRouters.map(build)),
     apiRouter(INTERNAL_PREFIX, [internalTokenAuth(config.INTERNAL_API_TOKEN)], internalRouters.map(build)),
   ];
   for (const router of routers) app.use(router.routes());
+  app.use(portalStatic({ frameAncestors: config.PORTAL_FRAME_ANCESTORS }));
 
   app.use((ctx) => {
     throw new NotFoundError(`${ctx.method} ${ctx.path}`, 'route_not_found');

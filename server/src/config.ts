@@ -74,6 +74,19 @@ const EnvSchema = z.object({
   WORKER_CONCURRENCY: int(1, 1000).default(50),
   // Days events and deliveries are kept.
   RETENTION_DAYS: int(1, 3650).default(30),
+
+  // Minutes a portal sign-in link stays valid (each link works once).
+  PORTAL_LINK_TTL_MINUTES: int(1, 60).default(10),
+  // Minutes of inactivity after which a portal session ends.
+  PORTAL_SESSION_IDLE_MINUTES: int(1, 1440).default(30),
+  // Hours after which a portal session ends however it is used.
+  PORTAL_SESSION_MAX_HOURS: int(1, 168).default(12),
+  // Origins allowed to embed the portal in a frame (CSP frame-ancestors), comma-separated; empty: none.
+  PORTAL_FRAME_ANCESTORS: z
+    .string()
+    .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
+    .pipe(z.array(z.url({ protocol: /^https?$/ }).refine((url) => new URL(url).origin === url.replace(/\/$/, ''), 'must be an origin such as https://app.example.com (no path)')))
+    .default([]),
 });
 
 export type Config = z.infer<typeof EnvSchema>;

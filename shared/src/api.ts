@@ -93,10 +93,28 @@ export interface ResolveConversationOut {
 }
 
 export interface CreateHookIn {
-  event: EventType;
+  /** One event type (Zapier's REST hooks); or give `events`. */
+  event?: EventType;
+  /** Several event types: the endpoint receives any of them. */
+  events?: EventType[];
   targetUrl: string;
   /** Only events of this bot; absent or null for every bot of the workspace. */
   botId?: string | null;
+  description?: string;
+  /** Extra headers sent to the receiver (e.g. `Authorization`), stored encrypted. */
+  headers?: Record<string, string>;
+}
+
+/** `PATCH /hooks/:id`: only the fields given change. */
+export interface UpdateHookIn {
+  targetUrl?: string;
+  description?: string;
+  events?: EventType[];
+  botId?: string | null;
+  /** true pauses (new deliveries are held); false resumes and sends what was held. */
+  paused?: boolean;
+  /** Header name → value to set, or null to remove; headers not named are kept. */
+  headers?: Record<string, string | null>;
 }
 
 export type HookStatus = 'active' | 'paused';
@@ -106,8 +124,14 @@ export interface HookOut {
   id: string;
   /** The same id, under the name Zapier keeps in `subscribeData`. */
   hookId: string;
+  /** The first of `events` (what a one-event REST hook subscribed to). */
   event: EventType;
+  /** Every event type the endpoint receives. */
+  events: EventType[];
   targetUrl: string;
+  description: string;
+  /** Custom header names with their values masked: never shown in full. */
+  headers: Record<string, string>;
   botId: string | null;
   status: HookStatus;
   pausedReason: string | null;
@@ -173,4 +197,124 @@ export interface SamplesOut {
 /** `GET /events`: recent events, newest first, in exactly the delivered shape. */
 export interface EventsOut {
   events: WebhookBody[];
+}
+
+export interface ApiKeyOut {
+  id: string;
+  name: string;
+  prefix: string;
+  role: ApiKeyRole;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface ApiKeyListOut {
+  keys: ApiKeyOut[];
+}
+
+/** `POST /auth/keys`: the only answer that always carries the full key. */
+export interface CreatedApiKeyOut {
+  id: string;
+  name: string;
+  prefix: string;
+  role: ApiKeyRole;
+  key: string;
+  createdAt: string;
+}
+
+export interface CreateApiKeyIn {
+  name: string;
+  role?: ApiKeyRole;
+}
+
+export interface RecoverIn {
+  since: string;
+}
+
+export interface QueuedOut {
+  queued: number;
+}
+
+export interface HookTestOut {
+  eventId: string;
+  deliveryId: string | null;
+}
+
+/** Counts of deliveries by outcome; `successRate` is succeeded / finished (null when none finished). */
+export interface DeliveryCounts {
+  total: number;
+  succeeded: number;
+  failed: number;
+  /** Pending, sending or held. */
+  inProgress: number;
+  successRate: number | null;
+}
+
+/** Response times of the last attempts, in ms (null without any). */
+export interface ResponseTimes {
+  p50Ms: number | null;
+  p95Ms: number | null;
+}
+
+export type StatsRange = '24h' | '7d';
+
+/** One hour of an endpoint's deliveries (by creation time). */
+export interface StatsBucket extends DeliveryCounts, ResponseTimes {
+  /** Start of the hour, ISO-8601 UTC. */
+  hour: string;
+}
+
+/** `GET /hooks/:id/stats`: the endpoint's deliveries per hour, oldest first. */
+export interface HookStatsOut {
+  hookId: string;
+  range: StatsRange;
+  since: string;
+  totals: DeliveryCounts & ResponseTimes;
+  buckets: StatsBucket[];
+}
+
+/** `GET /stats/overview`: the workspace's last 24 h, and each endpoint's. */
+export interface OverviewStatsOut {
+  since: string;
+  totals: DeliveryCounts & ResponseTimes;
+  endpoints: Array<DeliveryCounts & { hookId: string }>;
+}
+
+/** One field of an event's data, from the catalog's schema. */
+export interface CatalogFieldOut {
+  /** Dotted for nested fields: `capturedFields.email`. */
+  name: string;
+  type: string;
+  required: boolean;
+  nullable: boolean;
+}
+
+export interface CatalogEventOut {
+  type: EventType;
+  label: string;
+  description: string;
+  source: 'bot' | 'platform';
+  fields: CatalogFieldOut[];
+  sample: WebhookBody;
+}
+
+/** `GET /triggers/catalog`: every event type with its fields and a sample. */
+export interface EventCatalogOut {
+  events: CatalogEventOut[];
+}
+
+/** A single-use portal sign-in link. */
+export interface PortalLinkOut {
+  url: string;
+  expiresAt: string;
+}
+
+/** `GET /portal/session`: who the portal acts as, and the CSRF token its unsafe requests send. */
+export interface PortalSessionOut {
+  workspace: WorkspaceOut;
+  csrfToken: string;
+  /** The session ends at the earlier of these (idle time is renewed by use). */
+  idleExpiresAt: string;
+  expiresAt: string;
 }

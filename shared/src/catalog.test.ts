@@ -56,7 +56,7 @@ describe.each(EVENT_TYPES)('catalog entry %s', (type) => {
 });
 
 describe('isEventType', () => {
-  it('accepts the five types and nothing else', () => {
+  it('accepts the catalog\'s types and nothing else', () => {
     for (const type of EVENT_TYPES) expect(isEventType(type)).toBe(true);
     for (const value of ['lead_captured', 'Lead.Captured', '', null, 42, undefined]) expect(isEventType(value)).toBe(false);
   });

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import {
   ConversationEscalationData,
   ConversationFallbackData,
+  EndpointPausedData,
   LeadCapturedData,
   MessageSentData,
   OrderLookupData,
@@ -15,6 +16,7 @@ export const EVENT_TYPES = [
   'order.lookup',
   'conversation.fallback',
   'conversation.escalation',
+  'endpoint.paused',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -33,6 +35,11 @@ export interface EventDefinition {
   sample: Record<string, unknown>;
   /** A label for every key of `toZapRecord()` of this type's body. */
   fieldLabels: Record<string, string>;
+  /**
+   * `bot`: reported by the bot engine through the internal API. `platform`: operational,
+   * emitted by this platform itself (never ingested), e.g. an endpoint was paused.
+   */
+  source: 'bot' | 'platform';
 }
 
 /** Every sample happened at this instant, so samples are deterministic. */
@@ -51,7 +58,7 @@ const conversationSample = {
   sessionId: 'web-3f9c2a7e81d4',
 };
 
-const definitions: EventDefinition[] = [
+const definitions: Array<Omit<EventDefinition, 'source'> & { source?: EventDefinition['source'] }> = [
   {
     type: 'message.sent',
     key: 'message_sent',
@@ -139,11 +146,27 @@ const definitions: EventDefinition[] = [
     },
     fieldLabels: { ...conversationLabels, reason: 'Escalation Reason', transcript: 'Transcript', escalatedAt: 'Escalated At' },
   },
+  {
+    type: 'endpoint.paused',
+    key: 'endpoint_paused',
+    label: 'New Paused Endpoint',
+    noun: 'Paused Endpoint',
+    description: 'Triggers when one of your webhook endpoints is paused, because it kept failing or because someone paused it.',
+    data: EndpointPausedData,
+    sample: {
+      endpointId: 'hook_684ae2a75e9b2a41d07c3f10',
+      targetUrl: 'https://example.com/webhooks/nebulahex',
+      reason: 'paused after 50 failed deliveries in a row; last failure: the receiver answered 503',
+      pausedAt: SAMPLE_TIME,
+    },
+    fieldLabels: { ...ENVELOPE_FIELD_LABELS, endpointId: 'Endpoint ID', targetUrl: 'Target URL', reason: 'Reason', pausedAt: 'Paused At' },
+    source: 'platform',
+  },
 ];
 
 /** The single source of truth for event types: validation, samples, labels, connector triggers. */
 export const eventCatalog: Readonly<Record<EventType, EventDefinition>> = Object.freeze(
-  Object.fromEntries(definitions.map((definition) => [definition.type, Object.freeze(definition)])) as Record<EventType, EventDefinition>,
+  Object.fromEntries(definitions.map((definition) => [definition.type, Object.freeze({ source: 'bot' as const, ...definition })])) as Record<EventType, EventDefinition>,
 );
 
 export function isEventType(value: unknown): value is EventType {

@@ -65,8 +65,18 @@ export const ConversationEscalationData = z.strictObject({
   escalatedAt: utcTimestamp(),
 });
 
+/** Operational: emitted by the platform (never ingested) when a webhook endpoint is paused. */
+export const EndpointPausedData = z.strictObject({
+  endpointId: prefixedId('hook'),
+  targetUrl: z.url({ error: 'must be a URL' }),
+  /** Why: the sustained failure that paused it, or who paused it by hand. */
+  reason: text(2_000),
+  pausedAt: utcTimestamp(),
+});
+
 export type MessageSentData = z.output<typeof MessageSentData>;
 export type LeadCapturedData = z.output<typeof LeadCapturedData>;
 export type OrderLookupData = z.output<typeof OrderLookupData>;
 export type ConversationFallbackData = z.output<typeof ConversationFallbackData>;
 export type ConversationEscalationData = z.output<typeof ConversationEscalationData>;
+export type EndpointPausedData = z.output<typeof EndpointPausedData>;

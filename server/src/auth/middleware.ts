@@ -13,9 +13,15 @@ const PURGE_EVERY_MS = 60_000;
 /** Who is calling: set on `ctx.state.auth` by `apiKeyAuth`. */
 export interface ApiKeyAuth {
   workspaceId: string;
+  /** The key; for a portal session, the session's id (`psn_…`), which rate limits and stamps use alike. */
   apiKeyId: string;
   role: ApiKeyRole;
+  /** Set when the caller is a portal session (cookie) rather than an API key. */
+  portalSessionId?: string;
 }
+
+/** Another credential than a bearer key (a portal session): the caller, or null when the request has none. */
+export type AlternativeAuth = (ctx: Context) => Promise<ApiKeyAuth | null>;
 
 /** The bearer credential of a request, or undefined when there is none. */
 export function bearerToken(ctx: Context): string | undefined {
@@ -46,11 +52,12 @@ function keyFinder(connection: Connection) {
 }
 
 /**
- * Answers 401 unless the request carries a live API key; then sets `ctx.state.auth`.
+ * Answers 401 unless the request carries a live API key (or, without an Authorization
+ * header, what `alternative` accepts); then sets `ctx.state.auth`.
  * At most once a minute per process it also destroys sealed keys whose reveal window
  * has ended (a sweep, since FerretDB 1.x has no TTL indexes).
  */
-export function apiKeyAuth({ connection, logger }: { connection: Connection; logger: Logger }): Middleware {
+export function apiKeyAuth({ connection, logger, alternative }: { connection: Connection; logger: Logger; alternative?: AlternativeAuth }): Middleware {
   const findByHash = keyFinder(connection);
   const lastUsed = createLastUsedTracker(apiKeyUsageModel(connection), (err) => logger.warn({ err }, 'could not record lastUsedAt'));
   let lastPurge = 0;
@@ -60,7 +67,12 @@ export function apiKeyAuth({ connection, logger }: { connection: Connection; log
       purgeExpiredReveals(connection).catch((err: unknown) => logger.warn({ err }, 'reveal purge failed'));
     }
     const key = bearerToken(ctx);
-    if (key === undefined) throw new UnauthorizedError(undefined, 'missing_api_key');
+    if (key === undefined) {
+      const auth = await alternative?.(ctx);
+      if (!auth) throw new UnauthorizedError(undefined, 'missing_api_key');
+      ctx.state.auth = auth;
+      return next();
+    }
     if (!API_KEY_PATTERN.test(key)) {
       throw new UnauthorizedError('The API key is malformed: keys look like "nhx_sk_…".', 'malformed_api_key');
     }

@@ -5,7 +5,9 @@ import type { Logger } from 'pino';
 import { checkTargetUrl, TargetRefusedError, type TargetPolicy } from '../net/ssrf.js';
 import { createEncryptor, type Encryptor } from '../crypto/encryption.js';
 import { eventModel, type EventDoc } from '../events/model.js';
+import { createEventPublisher } from '../events/publisher.js';
 import { hookModel, type HookDoc } from '../hooks/model.js';
+import { announcePause } from '../hooks/paused-event.js';
 import { acquireLease, releaseLease, renewLease, type Lease } from '../db/lease.js';
 import type { EngineConfig } from './engine.js';
 import { deliveryModel, type DeliveryDoc, type DeliveryStatus } from './model.js';
@@ -160,7 +162,11 @@ export function createAttempter({ connection, logger, config, sender, policy, sc
     // sends any later claimant to attempt n + 1, and one write per delivery is saved.
     if (outcome.kind === 'retry') await scheduleRetry(deliveryId, new Date(Date.now() + outcome.afterMs));
     else if (outcome.kind === 'delivered') await successes.stamp(hook._id, new Date());
-    else await settleSubscription(connection, hook._id, outcome, pause);
+    else {
+      const paused = await settleSubscription(connection, hook._id, outcome, pause);
+      // Deliveries of the announcement go out with the next sweep (this publisher starts no attempts).
+      if (paused) await announcePause(createEventPublisher({ connection }), paused, paused.pausedReason ?? '', paused.pausedAt ?? new Date());
+    }
   }
 }
 const UNFINISHED: DeliveryStatus[] = ['pending', 'sending'];

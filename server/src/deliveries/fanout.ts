@@ -2,7 +2,7 @@ import type { Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { newId } from '../db/model.js';
 import type { EventDoc } from '../events/model.js';
-import { hookModel, type HookDoc } from '../hooks/model.js';
+import { hookModel, receivesEvent, type HookDoc } from '../hooks/model.js';
 import { deliveryModel, type DeliveryDoc } from './model.js';
 import { NO_LEASE } from './record.js';
 
@@ -28,7 +28,7 @@ export interface FanOutOptions {
 }
 
 /**
- * Stores one delivery per matching subscription: same workspace and event type, and no bot
+ * Stores one delivery per matching subscription: same workspace, the event's type among its types, and no bot
  * filter or the event's bot. The unique index on {eventId, subscriptionId} makes publishing
  * the same event again create nothing twice.
  */
@@ -37,7 +37,7 @@ export async function fanOut(connection: Connection, event: EventDoc, { onlySubs
   await Deliveries.init(); // the unique index must exist before the first delivery is written
   const filter = onlySubscriptionId
     ? { _id: onlySubscriptionId, workspaceId: event.workspaceId }
-    : { workspaceId: event.workspaceId, event: event.type, botId: { $in: [null, ...(event.botId ? [event.botId] : [])] } };
+    : { workspaceId: event.workspaceId, ...receivesEvent(event.type), botId: { $in: [null, ...(event.botId ? [event.botId] : [])] } };
   const hooks = await hookModel(connection).find(filter, { _id: 1, status: 1 }).lean<Array<Pick<HookDoc, '_id' | 'status'>>>();
   if (hooks.length === 0) return { dueIds: [], claimed: [], deliveryIds: [] };
 

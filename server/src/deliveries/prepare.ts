@@ -2,6 +2,7 @@ import { signWebhook } from '@nebulahex/shared';
 import type { Encryptor } from '../crypto/encryption.js';
 import type { EventDoc } from '../events/model.js';
 import { presentEvent } from '../events/presenter.js';
+import { openHeaders } from '../hooks/headers.js';
 import type { HookDoc } from '../hooks/model.js';
 import type { DeliveryDoc } from './model.js';
 import type { SendRequest } from './sender.js';
@@ -16,6 +17,7 @@ export function activeSecrets(hook: Pick<HookDoc, 'secrets'>, encryptor: Encrypt
 /**
  * The signed request of one attempt. The body is serialised once and signed as sent;
  * `webhook-id` is the event id so receivers can deduplicate across attempts and replays.
+ * The endpoint's custom headers (a receiver's credential) are unsealed here, per attempt.
  */
 export function prepareRequest(delivery: DeliveryDoc, event: EventDoc, hook: HookDoc, encryptor: Encryptor, now = new Date()): SendRequest {
   const body = JSON.stringify(presentEvent(event));
@@ -25,6 +27,8 @@ export function prepareRequest(delivery: DeliveryDoc, event: EventDoc, hook: Hoo
     url: hook.targetUrl,
     body,
     headers: {
+      // The endpoint's own headers first: the platform's below cannot be replaced (hooks/headers.ts refuses their names too).
+      ...openHeaders(encryptor, hook.sealedHeaders),
       'content-type': 'application/json',
       'user-agent': USER_AGENT,
       ...signatures,

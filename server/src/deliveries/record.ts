@@ -76,21 +76,23 @@ export async function endDeliveriesOf(connection: Connection, subscriptionId: st
 /**
  * Updates the subscription after a delivery failed for good: last failure, pause after
  * sustained failure, deletion on 410. (Successes are stamped by `createSuccessStamps`.)
+ * Answers the subscription when this call paused it, so the caller can announce it.
  */
-export async function settleSubscription(connection: Connection, hookId: string, outcome: AttemptOutcome, policy: PausePolicy, now = new Date()): Promise<void> {
+export async function settleSubscription(connection: Connection, hookId: string, outcome: AttemptOutcome, policy: PausePolicy, now = new Date()): Promise<HookDoc | null> {
   const Hooks = hookModel(connection);
   if (outcome.kind === 'gone') {
     await Hooks.deleteOne({ _id: hookId });
     await endDeliveriesOf(connection, hookId, 'the subscription was deleted: its receiver answered 410 Gone', now);
   } else if (outcome.kind === 'exhausted') {
     const hook = await Hooks.findOneAndUpdate({ _id: hookId }, { $max: { lastFailureAt: now } }, { returnDocument: 'after' }).lean<HookDoc>();
-    if (!hook || hook.status !== 'active') return;
+    if (!hook || hook.status !== 'active') return null;
     const { consecutiveFailures } = await hookStats(connection, hook);
     if (shouldPause({ ...hook, consecutiveFailures }, policy, now)) {
       const pausedReason = `paused after ${consecutiveFailures} failed deliveries in a row; last failure: ${outcome.reason}`;
-      await Hooks.updateOne({ _id: hookId, status: 'active' }, { $set: { status: 'paused', pausedReason, pausedAt: now } });
+      return Hooks.findOneAndUpdate({ _id: hookId, status: 'active' }, { $set: { status: 'paused', pausedReason, pausedAt: now } }, { returnDocument: 'after' }).lean<HookDoc>();
     }
   }
+  return null;
 }
 
 /** Sustained failure: enough failed deliveries in a row and long enough without a success. */

@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { isEventType, parseEventData } from '@nebulahex/shared';
+import { eventCatalog, isEventType, parseEventData } from '@nebulahex/shared';
 import type { RouteFactoryOptions } from '../app.js';
 import { authOf } from '../auth/middleware.js';
 import { applyEventToConversation } from '../conversations/events.js';
@@ -18,6 +18,7 @@ export function ingestEventsRouter({ deps }: RouteFactoryOptions): Router {
     const input = parseBody(ctx, IngestEventIn);
     const { type } = input;
     if (!isEventType(type)) throw new ValidationError([{ field: 'type', message: `"${type}" is not an event type of the catalog.` }]);
+    if (eventCatalog[type].source === 'platform') throw new ValidationError([{ field: 'type', message: `"${type}" is emitted by NebulaHex itself and cannot be ingested.` }]);
     const parsed = parseEventData(type, input.data);
     if (!parsed.success) throw new ValidationError(parsed.issues);
     const workspace = await getWorkspace(deps.connection, input.workspaceId);

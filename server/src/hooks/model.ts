@@ -15,8 +15,15 @@ export interface SealedSecret {
 export interface HookDoc {
   _id: string; // hook_…
   workspaceId: string;
+  /** The first of `events`: what a one-event REST hook subscribed to. */
   event: string;
+  /** Every event type the endpoint receives (absent on hooks made before there could be several). */
+  events?: string[];
   targetUrl: string;
+  description?: string;
+  /** Custom headers for the receiver, sealed (JSON), and their masked form for display. */
+  sealedHeaders?: string | null;
+  maskedHeaders?: Record<string, string>;
   botId: string | null;
   status: HookStatus;
   pausedReason: string | null;
@@ -44,7 +51,11 @@ const HookSchema = new Schema<HookDoc>(
     _id: { type: String, required: true },
     workspaceId: { type: String, required: true },
     event: { type: String, required: true },
+    events: { type: [String], default: undefined },
     targetUrl: { type: String, required: true },
+    description: { type: String, default: '' },
+    sealedHeaders: { type: String, default: null },
+    maskedHeaders: { type: Schema.Types.Mixed, default: undefined },
     botId: { type: String, default: null },
     status: { type: String, enum: HOOK_STATUSES, default: 'active' },
     pausedReason: { type: String, default: null },
@@ -60,5 +71,16 @@ const HookSchema = new Schema<HookDoc>(
 );
 // Fan-out looks up the subscriptions of one event type in one workspace.
 HookSchema.index({ workspaceId: 1, event: 1 });
+HookSchema.index({ workspaceId: 1, events: 1 });
+
+/** The event types a hook receives (a hook from before `events` has only `event`). */
+export function eventsOf(hook: Pick<HookDoc, 'event' | 'events'>): string[] {
+  return hook.events && hook.events.length > 0 ? hook.events : [hook.event];
+}
+
+/** Matches the hooks that receive `type`, old and new. */
+export function receivesEvent(type: string) {
+  return { $or: [{ event: type }, { events: type }] };
+}
 
 export const hookModel = defineModel('Hook', HookSchema);

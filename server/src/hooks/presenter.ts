@@ -1,16 +1,19 @@
 import type { EventType, HookOut } from '@nebulahex/shared';
-import type { HookDoc } from './model.js';
+import { eventsOf, type HookDoc } from './model.js';
 import type { HookStats } from './stats.js';
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
-/** A subscription as the API shows it: never its secrets. */
+/** A subscription as the API shows it: never its secrets, custom headers only masked. */
 export function presentHook(hook: HookDoc, stats: HookStats): HookOut {
   return {
     id: hook._id,
     hookId: hook._id,
     event: hook.event as EventType,
+    events: eventsOf(hook) as EventType[],
     targetUrl: hook.targetUrl,
+    description: hook.description ?? '',
+    headers: hook.maskedHeaders ?? {},
     botId: hook.botId,
     status: hook.status,
     pausedReason: hook.pausedReason,

@@ -3,7 +3,7 @@ import { authOf } from '../auth/middleware.js';
 import { PageQuery } from '../db/paginate.js';
 import { parseBody, parseQuery } from '../http/validate.js';
 import { documentPublic, IdParam, jsonBodyOf, jsonResponse, notFound } from '../openapi/registry.js';
-import { CreatedHookOut, CreateHookIn, HookListOut, HookListQuery, HookOut, HookTestOut, SigningSecretOut } from './schema.js';
+import { CreatedHookOut, CreateHookIn, HookListOut, HookListQuery, HookOut, HookTestOut, SigningSecretOut, UpdateHookIn } from './schema.js';
 import type { RouteFactoryOptions } from '../app.js';
 import { createHookService } from './service.js';
 
@@ -29,6 +29,13 @@ export function hooksRouter({ config, deps }: RouteFactoryOptions): Router {
 
   router.get('/hooks/:id', async (ctx) => {
     ctx.body = await hooks.present(await hooks.find(authOf(ctx).workspaceId, ctx.params.id as string));
+  });
+
+  router.patch('/hooks/:id', async (ctx) => {
+    const auth = authOf(ctx);
+    const input = parseBody(ctx, UpdateHookIn);
+    const by = auth.portalSessionId ? 'in the portal' : `with API key ${auth.apiKeyId}`;
+    ctx.body = await hooks.present(await hooks.update(auth.workspaceId, ctx.params.id as string, input, by));
   });
 
   router.delete('/hooks/:id', async (ctx) => {
@@ -70,6 +77,16 @@ documentPublic({
   responses: { 200: jsonResponse('Subscriptions, newest first.', HookListOut) },
 });
 documentPublic({ method: 'get', path: '/hooks/:id', tags: ['Hooks'], summary: 'Get a subscription', request: { params: hookParam }, responses: { 200: jsonResponse('The subscription with status and failure counters.', HookOut), 404: notFound } });
+documentPublic({
+  method: 'patch',
+  path: '/hooks/:id',
+  tags: ['Hooks'],
+  summary: 'Change an endpoint',
+  description:
+    'Only the fields given change. `paused: true` pauses it (new deliveries are held, `endpoint.paused` is emitted); `paused: false` resumes it. Custom `headers` are merged: null removes one; values are never shown in full again.',
+  request: { params: hookParam, body: jsonBodyOf(UpdateHookIn) },
+  responses: { 200: jsonResponse('The endpoint.', HookOut), 404: notFound },
+});
 documentPublic({ method: 'delete', path: '/hooks/:id', tags: ['Hooks'], summary: 'Unsubscribe', request: { params: hookParam }, responses: { 204: { description: 'Deleted.' }, 404: notFound } });
 documentPublic({ method: 'post', path: '/hooks/:id/resume', tags: ['Hooks'], summary: 'Resume a paused subscription; held deliveries go out', request: { params: hookParam }, responses: { 200: jsonResponse('The subscription.', HookOut), 404: notFound } });
 documentPublic({

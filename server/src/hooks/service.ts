@@ -6,15 +6,16 @@ import { createEncryptor } from '../crypto/encryption.js';
 import { newId } from '../db/model.js';
 import { paginate, type Page, type PageQuery } from '../db/paginate.js';
 import type { DeliveryEngine } from '../deliveries/engine.js';
-import { deliveryModel } from '../deliveries/model.js';
-import { NO_LEASE, endDeliveriesOf } from '../deliveries/record.js';
+import { endDeliveriesOf } from '../deliveries/record.js';
 import type { EventPublisher } from '../events/publisher.js';
 import { NotFoundError, ValidationError } from '../http/errors.js';
 import { checkTargetUrl, TargetRefusedError } from '../net/ssrf.js';
-import { hookModel, type HookDoc, type SealedSecret } from './model.js';
+import { maskHeaders, sealHeaders } from './headers.js';
+import { hookModel, receivesEvent, type HookDoc, type SealedSecret } from './model.js';
 import { presentHook } from './presenter.js';
 import type { CreateHookIn, HookOut } from './schema.js';
 import { hookStats } from './stats.js';
+import { createHookUpdater } from './update.js';
 
 export interface HookServiceDeps {
   connection: Connection;
@@ -28,7 +29,6 @@ export type HookService = ReturnType<typeof createHookService>;
 /** Subscriptions (REST hooks) of a workspace; another workspace's hook is "not found". */
 export function createHookService({ connection, config, events, deliveries }: HookServiceDeps) {
   const Hooks = hookModel(connection);
-  const Deliveries = deliveryModel(connection);
   const encryptor = createEncryptor(config.ENCRYPTION_KEY);
   const policy = { allowHttp: config.WEBHOOK_ALLOW_HTTP, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_TARGETS };
   const seal = (secret: string, now: Date): SealedSecret => ({ sealed: encryptor.encrypt(secret), createdAt: now, expiresAt: null });
@@ -39,8 +39,16 @@ export function createHookService({ connection, config, events, deliveries }: Ho
     return hook;
   };
 
+  const checkBot = async (workspaceId: string, botId: string | null): Promise<void> => {
+    if (botId && !(await botModel(connection).exists({ _id: botId, workspaceId }))) {
+      throw new ValidationError([{ field: 'botId', message: 'No bot with this id exists in your workspace.' }]);
+    }
+  };
+  const updater = createHookUpdater({ connection, encryptor, events, deliveries, find, checkBot, checkTarget: (url) => checkTarget(url, policy) });
+
   return {
     find,
+    ...updater,
 
     /** The subscription as the API shows it, with its counters. */
     present: async (hook: HookDoc): Promise<HookOut> => presentHook(hook, await hookStats(connection, hook)),
@@ -49,16 +57,20 @@ export function createHookService({ connection, config, events, deliveries }: Ho
     async create(workspaceId: string, apiKeyId: string | null, input: CreateHookIn): Promise<{ hook: HookDoc; signingSecret: string }> {
       await checkTarget(input.targetUrl, policy);
       const botId = input.botId ?? null;
-      if (botId && !(await botModel(connection).exists({ _id: botId, workspaceId }))) {
-        throw new ValidationError([{ field: 'botId', message: 'No bot with this id exists in your workspace.' }]);
-      }
+      await checkBot(workspaceId, botId);
       const now = new Date();
       const signingSecret = generateSigningSecret();
+      const events = input.events ?? [input.event as EventType];
+      const headers = input.headers ?? {};
       const hook = await Hooks.create({
         _id: newId('hook'),
         workspaceId,
-        event: input.event,
+        event: events[0],
+        events,
         targetUrl: input.targetUrl,
+        description: input.description ?? '',
+        sealedHeaders: sealHeaders(encryptor, headers),
+        maskedHeaders: maskHeaders(headers),
         botId,
         secrets: [seal(signingSecret, now)],
         apiKeyId,
@@ -69,7 +81,7 @@ export function createHookService({ connection, config, events, deliveries }: Ho
     },
 
     list(workspaceId: string, filter: { event?: string | undefined; botId?: string | undefined }, page: PageQuery): Promise<Page<HookDoc>> {
-      return paginate(Hooks, { workspaceId, ...(filter.event ? { event: filter.event } : {}), ...(filter.botId ? { botId: filter.botId } : {}) }, page);
+      return paginate(Hooks, { workspaceId, ...(filter.event ? receivesEvent(filter.event) : {}), ...(filter.botId ? { botId: filter.botId } : {}) }, page);
     },
 
     /** Deletes the subscription; its unfinished deliveries end as failed. */
@@ -77,23 +89,6 @@ export function createHookService({ connection, config, events, deliveries }: Ho
       const { deletedCount } = await Hooks.deleteOne({ _id: id, workspaceId });
       if (deletedCount === 0) throw new NotFoundError('The subscription', 'hook_not_found');
       await endDeliveriesOf(connection, id, 'the subscription was deleted');
-    },
-
-    /** Reactivates a paused subscription and sends what was held, oldest first. */
-    async resume(workspaceId: string, id: string): Promise<HookDoc> {
-      await find(workspaceId, id);
-      const now = new Date();
-      const hook = await Hooks.findOneAndUpdate(
-        { _id: id, workspaceId },
-        { $set: { status: 'active', pausedReason: null, pausedAt: null, failuresCountedFrom: now } },
-        { returnDocument: 'after' },
-      ).lean<HookDoc>();
-      if (!hook) throw new NotFoundError('The subscription', 'hook_not_found');
-      const held = await Deliveries.find({ subscriptionId: id, status: 'held' }, { _id: 1 }).sort({ _id: 1 }).lean<Array<{ _id: string }>>();
-      const ids = held.map((row) => row._id);
-      await Deliveries.updateMany({ _id: { $in: ids }, status: 'held' }, { $set: { status: 'pending', nextAttemptAt: now, lockedUntil: NO_LEASE, updatedAt: now } });
-      await deliveries.enqueue(ids);
-      return hook;
     },
 
     /** A new secret signs from now on; the current ones keep signing beside it for the overlap. */
