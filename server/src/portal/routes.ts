@@ -30,7 +30,7 @@ export function portalFrom(config: RuntimeConfig, deps: RouteFactoryOptions['dep
 
 async function linkAnswer(ctx: Context, config: RuntimeConfig, portal: PortalService, workspaceId: string): Promise<PortalLinkAnswer> {
   const { token, expiresAt } = await portal.createLink(workspaceId);
-  const base = config.PUBLIC_URL?.replace(/\/$/, '') ?? ctx.origin;
+  const base = config.PUBLIC_URL?.replace(/\/$/, '') ?? `${ctx.protocol}://${ctx.host}`;
   return { url: `${base}/portal/session/start?token=${token}`, expiresAt: expiresAt.toISOString() };
 }
 

@@ -5,33 +5,59 @@ import { hoursBetween, summarize, type StatusGroup } from './aggregate.js';
 
 const RANGE_HOURS: Record<StatsRange, number> = { '24h': 24, '7d': 168 };
 const HOUR_FORMAT = '%Y-%m-%dT%H:00:00.000Z';
+const NOT_IMPLEMENTED = 238;
 
+type Keyed = StatusGroup & { key: string };
 interface Grouped {
-  _id: { key: string; status: string };
+  _id: { key: string; status: string; ms: number | null };
   count: number;
-  durations: Array<number | null>;
 }
 
-/** Delivery statistics computed by the database (one aggregation per answer, never per endpoint). */
+const hourOf = (date: Date) => `${date.toISOString().slice(0, 13)}:00:00.000Z`;
+
+/**
+ * Delivery statistics, one aggregation per answer (never a query per endpoint or
+ * delivery): deliveries grouped by key, status and last response time, which makes a
+ * histogram the percentiles are read from.
+ */
 export function createStatsService(connection: Connection) {
   const Deliveries = deliveryModel(connection);
 
-  /** Counts and response times grouped by `key` (an expression) and status. */
-  const grouped = (match: Record<string, unknown>, key: unknown): Promise<Grouped[]> => {
+  const grouped = async (match: Record<string, unknown>, key: unknown): Promise<Keyed[]> => {
     const pipeline: PipelineStage[] = [
       { $match: match },
-      { $group: { _id: { key, status: '$status' }, count: { $sum: 1 }, durations: { $push: '$lastDurationMs' } } },
+      { $group: { _id: { key, status: '$status', ms: '$lastDurationMs' }, count: { $sum: 1 } } },
     ];
-    return Deliveries.aggregate<Grouped>(pipeline);
+    const rows = await Deliveries.aggregate<Grouped>(pipeline);
+    return rows.map((row) => ({ key: row._id.key, status: row._id.status, ms: row._id.ms ?? null, count: row.count }));
   };
 
-  const byKey = (rows: Grouped[]): Map<string, StatusGroup[]> => {
-    const groups = new Map<string, StatusGroup[]>();
-    for (const row of rows) {
-      const list = groups.get(row._id.key) ?? [];
-      list.push({ status: row._id.status, count: row.count, durations: row.durations });
-      groups.set(row._id.key, list);
+  /**
+   * Per hour. FerretDB 1.x (today's embedded database) has no date operators in $group:
+   * there the same groups are made from the matching deliveries' three fields.
+   */
+  const hourly = async (match: Record<string, unknown>): Promise<Keyed[]> => {
+    try {
+      return await grouped(match, { $dateToString: { format: HOUR_FORMAT, date: '$createdAt' } });
+    } catch (error) {
+      const { code, message } = error as { code?: number; message?: string };
+      if (code !== NOT_IMPLEMENTED && !/not (yet )?implemented|unsupported|unrecognized/i.test(message ?? '')) throw error;
     }
+    const rows = await Deliveries.find(match, { _id: 0, status: 1, createdAt: 1, lastDurationMs: 1 }).lean<Array<{ status: string; createdAt: Date; lastDurationMs: number | null }>>();
+    const groups = new Map<string, Keyed>();
+    for (const row of rows) {
+      const key = hourOf(row.createdAt);
+      const id = `${key}|${row.status}|${row.lastDurationMs}`;
+      const group = groups.get(id) ?? { key, status: row.status, ms: row.lastDurationMs ?? null, count: 0 };
+      group.count += 1;
+      groups.set(id, group);
+    }
+    return [...groups.values()];
+  };
+
+  const byKey = (rows: Keyed[]): Map<string, Keyed[]> => {
+    const groups = new Map<string, Keyed[]>();
+    for (const row of rows) groups.set(row.key, [...(groups.get(row.key) ?? []), row]);
     return groups;
   };
 
@@ -39,13 +65,13 @@ export function createStatsService(connection: Connection) {
     /** One endpoint's deliveries per hour (by creation), every hour of the range present. */
     async hook(hookId: string, range: StatsRange, now = new Date()): Promise<HookStatsOut> {
       const since = new Date(now.getTime() - RANGE_HOURS[range] * 3_600_000);
-      const rows = await grouped({ subscriptionId: hookId, createdAt: { $gte: since } }, { $dateToString: { format: HOUR_FORMAT, date: '$createdAt' } });
+      const rows = await hourly({ subscriptionId: hookId, createdAt: { $gte: since } });
       const groups = byKey(rows);
       return {
         hookId,
         range,
         since: since.toISOString(),
-        totals: summarize(rows.map((row) => ({ status: row._id.status, count: row.count, durations: row.durations }))),
+        totals: summarize(rows),
         buckets: hoursBetween(since, now).map((hour) => ({ hour, ...summarize(groups.get(hour) ?? []) })),
       };
     },
@@ -58,7 +84,7 @@ export function createStatsService(connection: Connection) {
         const { p50Ms: _p50, p95Ms: _p95, ...counts } = summarize(groups);
         return { hookId, ...counts };
       });
-      return { since: since.toISOString(), totals: summarize(rows.map((row) => ({ status: row._id.status, count: row.count, durations: row.durations }))), endpoints };
+      return { since: since.toISOString(), totals: summarize(rows), endpoints };
     },
   };
 }
