@@ -187,6 +187,8 @@ export interface AttemptOut {
 /** `GET /deliveries/:id`: the delivery with every attempt. */
 export interface DeliveryDetailOut extends DeliveryOut {
   attempts: AttemptOut[];
+  /** What is sent (per-attempt headers named, custom headers masked); null once the event or endpoint is gone. */
+  request?: { headers: Record<string, string>; body: string } | null;
 }
 
 /** `GET /triggers/samples`: one webhook body per type (only the asked type with `?event=`). */

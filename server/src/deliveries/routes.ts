@@ -9,11 +9,14 @@ import { documentPublic, IdParam, jsonBodyOf, jsonResponse, notFound } from '../
 import { CSV_COLUMNS, deliveryCsvRow, presentDelivery, presentDeliveryDetail } from './presenter.js';
 import { DeliveryDetailOut, DeliveryListOut, DeliveryListQuery, QueuedOut, RecoverIn } from './schema.js';
 import { createDeliveryService } from './service.js';
+import { requestView } from './request-view.js';
+import { createEncryptor } from '../crypto/encryption.js';
 
 /** Deliveries of the caller's subscriptions: lists, CSV export, detail with attempts, replay and recover. */
 export function deliveriesRouter({ config, deps }: RouteFactoryOptions): Router {
   const hooks = createHookService({ connection: deps.connection, config, events: deps.events, deliveries: deps.deliveries });
   const deliveries = createDeliveryService({ connection: deps.connection, deliveries: deps.deliveries });
+  const encryptor = createEncryptor(config.ENCRYPTION_KEY);
   const router = new Router();
 
   router.get('/hooks/:id/deliveries', async (ctx) => {
@@ -41,7 +44,8 @@ export function deliveriesRouter({ config, deps }: RouteFactoryOptions): Router 
   });
 
   router.get('/deliveries/:id', async (ctx) => {
-    ctx.body = presentDeliveryDetail(await deliveries.find(authOf(ctx).workspaceId, ctx.params.id as string));
+    const delivery = await deliveries.find(authOf(ctx).workspaceId, ctx.params.id as string);
+    ctx.body = { ...presentDeliveryDetail(delivery), request: await requestView(deps.connection, encryptor, delivery) };
   });
 
   router.post('/deliveries/:id/replay', async (ctx) => {

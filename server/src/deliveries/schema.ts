@@ -38,7 +38,14 @@ export const DeliveryOut = z
   .meta({ id: 'Delivery' });
 export type DeliveryOut = z.infer<typeof DeliveryOut>;
 
-export const DeliveryDetailOut = DeliveryOut.extend({ attempts: z.array(AttemptOut) }).meta({ id: 'DeliveryDetail' });
+export const DeliveryDetailOut = DeliveryOut.extend({
+  attempts: z.array(AttemptOut),
+  request: z
+    .object({ headers: z.record(z.string(), z.string()), body: z.string() })
+    .nullable()
+    .optional()
+    .meta({ description: 'What is sent: the body as signed, headers with per-attempt values named and custom headers masked; null once the event or endpoint is gone.' }),
+}).meta({ id: 'DeliveryDetail' });
 export type DeliveryDetailOut = z.infer<typeof DeliveryDetailOut>;
 export const DeliveryListOut = z.object({ deliveries: z.array(DeliveryOut), nextCursor: z.string().nullable() }).meta({ id: 'DeliveryList' });
 export const QueuedOut = z.object({ queued: z.number().int() }).meta({ id: 'Queued' });

@@ -1,0 +1,112 @@
+import type { HookStatsOut, StatsRange } from '@nebulahex/shared';
+import { useEffect, useId, useRef, useState } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { useHookStats } from '../../api/queries';
+import { ms, percent } from '../../components/format';
+import { QueryState } from '../../components/states';
+
+const HEIGHT = 220;
+
+function chartData(stats: HookStatsOut): uPlot.AlignedData {
+  const column = (pick: (b: HookStatsOut['buckets'][number]) => number | null) => stats.buckets.map(pick);
+  return [stats.buckets.map((b) => Date.parse(b.hour) / 1000), column((b) => b.succeeded), column((b) => b.failed), column((b) => b.p95Ms)];
+}
+
+function options(width: number): uPlot.Options {
+  const bars = uPlot.paths.bars?.({ size: [0.6, 24] });
+  return {
+    width,
+    height: HEIGHT,
+    scales: { x: { time: true }, count: { range: (_u, _min, max) => [0, Math.max(1, max)] }, ms: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+    axes: [{}, { scale: 'count', label: 'Deliveries' }, { scale: 'ms', side: 1, label: 'p95 ms', grid: { show: false } }],
+    series: [
+      {},
+      { label: 'Succeeded', scale: 'count', stroke: '#1a7f37', fill: 'rgba(26,127,55,0.35)', ...(bars ? { paths: bars } : {}) },
+      { label: 'Failed', scale: 'count', stroke: '#b42318', fill: 'rgba(180,35,24,0.45)', ...(bars ? { paths: bars } : {}) },
+      { label: 'p95 response time', scale: 'ms', stroke: '#3b5bdb', width: 2, spanGaps: true },
+    ],
+  };
+}
+
+/** uPlot draws on a canvas: the same numbers are in the table below it. */
+function Plot({ stats }: { stats: HookStatsOut }) {
+  const box = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  useEffect(() => {
+    const element = box.current;
+    if (!element) return;
+    plot.current = new uPlot(options(Math.max(280, element.clientWidth)), chartData(stats), element);
+    const resize = new ResizeObserver(() => plot.current?.setSize({ width: Math.max(280, element.clientWidth), height: HEIGHT }));
+    resize.observe(element);
+    return () => {
+      resize.disconnect();
+      plot.current?.destroy();
+      plot.current = null;
+    };
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps -- data updates below
+  useEffect(() => plot.current?.setData(chartData(stats)), [stats]);
+  return <div ref={box} className="chart" role="img" aria-label="Deliveries per hour by outcome, with the p95 response time" />;
+}
+
+function ChartTable({ stats }: { stats: HookStatsOut }) {
+  const rows = stats.buckets.filter((bucket) => bucket.total > 0);
+  return (
+    <details>
+      <summary>The chart's numbers ({rows.length} hours with deliveries)</summary>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Hour</th>
+            <th scope="col">Succeeded</th>
+            <th scope="col">Failed</th>
+            <th scope="col">In progress</th>
+            <th scope="col">p95</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((bucket) => (
+            <tr key={bucket.hour}>
+              <th scope="row">{new Date(bucket.hour).toLocaleString()}</th>
+              <td>{bucket.succeeded}</td>
+              <td>{bucket.failed}</td>
+              <td>{bucket.inProgress}</td>
+              <td>{ms(bucket.p95Ms)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
+  );
+}
+
+export function DeliveryChart({ hookId }: { hookId: string }) {
+  const [range, setRange] = useState<StatsRange>('24h');
+  const stats = useHookStats(hookId, range);
+  const id = useId();
+  return (
+    <section aria-labelledby={id}>
+      <div className="title-row">
+        <h2 id={id}>Deliveries per hour</h2>
+        <div role="group" aria-label="Time range" className="segmented">
+          {(['24h', '7d'] as const).map((value) => (
+            <button key={value} type="button" aria-pressed={range === value} onClick={() => setRange(value)}>
+              {value === '24h' ? 'Last 24 hours' : 'Last 7 days'}
+            </button>
+          ))}
+        </div>
+      </div>
+      <QueryState query={stats} what="the chart">
+        {(data) => (
+          <>
+            <p className="figures-inline">
+              {data.totals.total} deliveries · success {percent(data.totals.successRate)} · p50 {ms(data.totals.p50Ms)} · p95 {ms(data.totals.p95Ms)}
+            </p>
+            <Plot stats={data} />
+            <ChartTable stats={data} />
+          </>
+        )}
+      </QueryState>
+    </section>
+  );
+}
