@@ -9,7 +9,7 @@ import { startDatabase } from './db/embedded.js';
 import { createScheduler, stopScheduler } from './scheduler/agenda.js';
 import { createApp } from './app.js';
 import { createEventPublisher } from './events/publisher.js';
-import { demoBanner, seedDemo, shouldSeedDemo } from './demo/seed.js';
+import { demoBanner, demoPortalLink, seedDemo, shouldSeedDemo } from './demo/seed.js';
 import { createDeliveryEngine } from './deliveries/engine.js';
 import { defineDeliveryJobs, scheduleDeliveryJobs } from './deliveries/jobs.js';
 
@@ -79,7 +79,8 @@ async function main(): Promise<void> {
     if (shouldSeedDemo(config)) {
       // The out-of-the-box path: a newcomer gets a key and requests to paste (never with a real MongoDB).
       const seed = await seedDemo({ connection, events, config });
-      process.stdout.write(`${demoBanner(baseUrl, config.INTERNAL_API_TOKEN, seed)}\n`);
+      const portalLink = await demoPortalLink(connection, config, baseUrl);
+      process.stdout.write(`${demoBanner(baseUrl, config.INTERNAL_API_TOKEN, seed, portalLink)}\n`);
     }
   } else {
     logger.info('NebulaHex delivery worker running');

@@ -5,7 +5,7 @@ import { createEventPublisher } from '../events/publisher.js';
 import { eventModel } from '../events/model.js';
 import { startTestApp, type TestApp } from '../testing/index.js';
 import { workspaceModel } from '../workspaces/model.js';
-import { demoBanner, seedDemo, shouldSeedDemo, type DemoSeed } from './seed.js';
+import { demoBanner, demoPortalLink, seedDemo, shouldSeedDemo, type DemoSeed } from './seed.js';
 
 const run = promisify(execFile);
 
@@ -55,6 +55,19 @@ describe('demo seed', () => {
     const [list, send] = await Promise.all(commands.map((command) => run('sh', ['-c', command.trim()])));
     expect(JSON.parse(list?.stdout ?? '')).toMatchObject({ conversations: expect.any(Array) });
     expect(JSON.parse(send?.stdout ?? '')).toMatchObject({ messageId: expect.stringMatching(/^msg_/), conversationId: seed?.conversationId });
+  });
+
+  it('prints a portal sign-in link for the demo workspace that opens a session once', async () => {
+    const link = await demoPortalLink(testApp.connection, testApp.config, testApp.baseUrl);
+    const banner = demoBanner(testApp.baseUrl, testApp.config.INTERNAL_API_TOKEN, seed, link);
+    const printed = /Portal of the demo workspace.*: (\S+)$/m.exec(banner)?.[1] ?? '';
+    expect(printed).toBe(link);
+    const first = await fetch(printed, { redirect: 'manual' });
+    expect(first.status).toBe(303);
+    const cookie = /nhx_portal=[^;]+/.exec(first.headers.get('set-cookie') ?? '')?.[0] ?? '';
+    const session = (await (await testApp.request('/portal/session', { headers: { cookie } })).json()) as { workspace: { id: string } };
+    expect(session.workspace.id).toBe(seed?.workspaceId);
+    expect((await fetch(printed, { redirect: 'manual' })).status).toBe(410);
   });
 
   it('tells how to create a workspace when the database was seeded before', async () => {

@@ -7,6 +7,7 @@ import { createConversation } from '../conversations/service.js';
 import { createEncryptor } from '../crypto/encryption.js';
 import { newId } from '../db/model.js';
 import type { EventPublisher } from '../events/publisher.js';
+import { createPortalService, signInUrl } from '../portal/service.js';
 import { workspaceModel } from '../workspaces/model.js';
 import { createWorkspace } from '../workspaces/service.js';
 
@@ -64,12 +65,25 @@ async function seedConversations({ connection, events }: Pick<DemoSeedDeps, 'con
   return open._id;
 }
 
+/**
+ * A fresh sign-in link to the portal of the demo workspace (the oldest one) for `npm start`
+ * to print; null when there is no workspace.
+ */
+export async function demoPortalLink(connection: Connection, config: RuntimeConfig, baseUrl: string): Promise<string | null> {
+  const workspace = await workspaceModel(connection).findOne({}, { _id: 1 }).sort({ _id: 1 }).lean<{ _id: string }>();
+  if (!workspace) return null;
+  const portal = createPortalService(connection, { linkTtlMinutes: config.PORTAL_LINK_TTL_MINUTES, idleMinutes: config.PORTAL_SESSION_IDLE_MINUTES, maxHours: config.PORTAL_SESSION_MAX_HOURS });
+  const { token } = await portal.createLink(workspace._id);
+  return signInUrl(baseUrl, token);
+}
+
 /** What `npm start` prints after seeding: where to go and two requests to copy. */
-export function demoBanner(baseUrl: string, internalToken: string, seed: DemoSeed | null): string {
+export function demoBanner(baseUrl: string, internalToken: string, seed: DemoSeed | null, portalLink: string | null = null): string {
   const lines = [
     '',
     `NebulaHex is running at ${baseUrl} — API reference: ${baseUrl}/docs`,
     `Internal API token (bot engine): ${internalToken}`,
+    ...(portalLink ? [`Portal of the demo workspace (this link works once, within the next few minutes): ${portalLink}`] : []),
   ];
   if (!seed) {
     lines.push(

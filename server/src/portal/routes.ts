@@ -12,7 +12,7 @@ import { presentWorkspace } from '../workspaces/presenter.js';
 import { getWorkspace } from '../workspaces/service.js';
 import { portalSecurityHeaders } from './headers.js';
 import { PortalLinkOut, StartSessionQuery } from './schema.js';
-import { createPortalService, idleExpiry, type PortalService } from './service.js';
+import { createPortalService, idleExpiry, signInUrl, type PortalService } from './service.js';
 import { CSRF_HEADER, portalSessionAuthenticator, SESSION_COOKIE } from './session-auth.js';
 import { createCsrf } from './tokens.js';
 import { startPage } from './start-page.js';
@@ -30,8 +30,7 @@ export function portalFrom(config: RuntimeConfig, deps: RouteFactoryOptions['dep
 
 async function linkAnswer(ctx: Context, config: RuntimeConfig, portal: PortalService, workspaceId: string): Promise<PortalLinkAnswer> {
   const { token, expiresAt } = await portal.createLink(workspaceId);
-  const base = config.PUBLIC_URL?.replace(/\/$/, '') ?? `${ctx.protocol}://${ctx.host}`;
-  return { url: `${base}/portal/session/start?token=${token}`, expiresAt: expiresAt.toISOString() };
+  return { url: signInUrl(config.PUBLIC_URL ?? `${ctx.protocol}://${ctx.host}`, token), expiresAt: expiresAt.toISOString() };
 }
 
 /** `POST /auth/portal-links` (public API, admin keys). */

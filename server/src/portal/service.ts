@@ -11,6 +11,9 @@ export interface PortalPolicy {
 }
 
 const TOUCH_EVERY_MS = 60_000;
+
+/** The address a link token opens: `<base>/portal/session/start?token=…`. */
+export const signInUrl = (baseUrl: string, token: string): string => `${baseUrl.replace(/\/$/, '')}/portal/session/start?token=${token}`;
 const PURGE_EVERY_MS = 60_000;
 
 /** When the session ends if it is not used again. */
