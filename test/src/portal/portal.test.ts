@@ -95,10 +95,16 @@ describe('the portal, in Chromium', () => {
       message: 'the replayed delivery to succeed in the log',
     });
 
-    // Pause and resume.
+    // Pause here; the overview puts it first with its reason, and resumes it.
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
     await page.getByText(/paused by hand/).waitFor();
-    await page.getByRole('button', { name: 'Resume', exact: true }).click();
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await page.getByRole('listitem').filter({ hasText: /paused by hand \(in the portal\)/ }).waitFor();
+    await checkPage(page, 'overview-paused');
+    await page.getByRole('button', { name: 'Resume CRM sync' }).click();
+    await page.getByText('No endpoint is paused or failing.').waitFor();
+    await page.getByRole('link', { name: 'Endpoints' }).click();
+    await page.getByRole('link', { name: story.receiver.url('/portal-hook') }).click();
     await page.getByRole('button', { name: 'Pause', exact: true }).waitFor();
 
     // The CSV has those deliveries.
