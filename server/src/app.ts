@@ -1,17 +1,13 @@
 import Koa, { type Middleware } from 'koa';
 import Router from '@koa/router';
 import cors from '@koa/cors';
-import type { Agenda } from 'agenda';
-import type { Connection } from 'mongoose';
-import type { Logger } from 'pino';
-import type { RuntimeConfig } from './config.js';
+import type { CreateAppOptions, RouterFactory } from './http/deps.js';
 import './http/state.js';
 import { requestContext } from './http/request-context.js';
 import { errorMiddleware } from './http/error-middleware.js';
 import { jsonBody, requireJson } from './http/body.js';
 import { NotFoundError } from './http/errors.js';
 import { healthRouter } from './health/routes.js';
-import type { EventPublisher } from './events/publisher.js';
 import { apiKeyAuth } from './auth/middleware.js';
 import { rateLimit } from './ratelimit/middleware.js';
 import { idempotency } from './idempotency/middleware.js';
@@ -25,38 +21,13 @@ import { botsRouter } from './bots/routes.js';
 import { conversationsRouter } from './conversations/routes.js';
 import { actionsRouter } from './actions/routes.js';
 import { provisioningRouter } from './internal/routes.js';
-import type { DeliveryEngine } from './deliveries/engine.js';
 import { hooksRouter } from './hooks/routes.js';
 import { deliveriesRouter } from './deliveries/routes.js';
 import { eventsRouter, ingestEventsRouter } from './events/routes.js';
 import { triggersRouter } from './triggers/routes.js';
+import { countRequests, metricsRouter } from './metrics/routes.js';
 
-/** What the app needs from the outside world; main.ts and the tests provide it. */
-export interface AppDeps {
-  connection: Connection;
-  agenda: Agenda;
-  logger: Logger;
-  /** The one way to emit an event (stores it, then fans it out to subscriptions). */
-  events: EventPublisher;
-  /** Webhook delivery: starts first attempts (in this process, or through a worker for ROLE=api). */
-  deliveries: DeliveryEngine;
-  /** True once the scheduler has started (or, for an API-only process, is connected). */
-  isSchedulerReady: () => boolean;
-}
-
-export interface CreateAppOptions {
-  config: RuntimeConfig;
-  deps: AppDeps;
-}
-
-/** What every router factory receives. */
-export interface RouteFactoryOptions {
-  config: RuntimeConfig;
-  deps: AppDeps;
-}
-
-/** Builds one concept's router; paths are relative to its API (`/bots`, not `/api/v1/bots`). */
-export type RouterFactory = (options: RouteFactoryOptions) => Router;
+export type { AppDeps, CreateAppOptions, RouteFactoryOptions, RouterFactory } from './http/deps.js';
 
 /** The public API (`/api/v1`), behind API key → rate limit → idempotency. Document each route with `documentPublic`. */
 const publicRouters: RouterFactory[] = [authRouter, botsRouter, conversationsRouter, actionsRouter, hooksRouter, deliveriesRouter, eventsRouter, triggersRouter];
@@ -87,6 +58,7 @@ export function createApp({ config, deps }: CreateAppOptions): Koa {
   const app = new Koa();
   app.silent = true; // errors are logged by errorMiddleware with their request id
   app.use(requestContext(deps.logger));
+  app.use(countRequests(deps.metrics));
   app.use(cors({ allowHeaders: CORS_ALLOWED_HEADERS, exposeHeaders: CORS_EXPOSED_HEADERS, maxAge: 600 }));
   app.use(errorMiddleware());
   app.use(requireJson());
@@ -99,7 +71,8 @@ export function createApp({ config, deps }: CreateAppOptions): Koa {
   ];
   const build = (factory: RouterFactory) => factory({ config, deps });
   const routers: Router[] = [
-    healthRouter(deps),
+    healthRouter({ ...deps, config }),
+    metricsRouter(deps, config.INTERNAL_API_TOKEN),
     openApiRouter({ config }), // unauthenticated: mounted before the public API's guards
     docsRouter(),
     apiRouter(PUBLIC_PREFIX, publicGuards, publicRouters.map(build)),

@@ -12,6 +12,8 @@ import { createEventPublisher } from './events/publisher.js';
 import { demoBanner, seedDemo, shouldSeedDemo } from './demo/seed.js';
 import { createDeliveryEngine } from './deliveries/engine.js';
 import { defineDeliveryJobs, scheduleDeliveryJobs } from './deliveries/jobs.js';
+import { createMetrics } from './metrics/metrics.js';
+import { countDatabaseCommands } from './metrics/database-gauges.js';
 
 const SHUTDOWN_GRACE_MS = 30_000;
 
@@ -51,11 +53,13 @@ async function main(): Promise<void> {
   logger.info({ database: database.description }, 'database ready');
 
   const uri = config.MONGODB_URI ?? `${database.uri}/${config.MONGODB_DB}`;
-  const connection = await mongoose.createConnection(uri).asPromise();
+  const connection = await mongoose.createConnection(uri, { monitorCommands: true }).asPromise();
+  const metrics = createMetrics({ processMetrics: true });
+  countDatabaseCommands(metrics, connection);
   const agenda = createScheduler(connection, { name: `${config.ROLE}-${process.pid}`, concurrency: config.WORKER_CONCURRENCY });
   agenda.on('error', (error) => logger.error({ err: error }, 'scheduler error'));
   const sendsInProcess = config.ROLE !== 'api';
-  const deliveries = createDeliveryEngine({ connection, agenda, logger, config, sendsInProcess });
+  const deliveries = createDeliveryEngine({ connection, agenda, logger, config, sendsInProcess, metrics });
   const events = createEventPublisher({ connection, deliveries });
   let schedulerReady = false;
   if (sendsInProcess) {
@@ -71,7 +75,7 @@ async function main(): Promise<void> {
 
   let server: Server | undefined;
   if (config.ROLE !== 'worker') {
-    const app = createApp({ config, deps: { connection, agenda, logger, events, deliveries, isSchedulerReady: () => schedulerReady } });
+    const app = createApp({ config, deps: { connection, agenda, logger, events, deliveries, metrics, isSchedulerReady: () => schedulerReady } });
     server = app.listen(config.PORT, config.HOST);
     await once(server, 'listening');
     const address = server.address();
