@@ -13,6 +13,7 @@ import { NotFoundError } from './http/errors.js';
 import { healthRouter } from './health/routes.js';
 import type { EventPublisher } from './events/publisher.js';
 import { apiKeyAuth } from './auth/middleware.js';
+import { createMemoryAuthFailureLimiter, limitAuthFailures } from './auth/failures.js';
 import { rateLimit } from './ratelimit/middleware.js';
 import { idempotency } from './idempotency/middleware.js';
 import { createEncryptor } from './crypto/encryption.js';
@@ -86,13 +87,19 @@ const CORS_EXPOSED_HEADERS = [
 export function createApp({ config, deps }: CreateAppOptions): Koa {
   const app = new Koa();
   app.silent = true; // errors are logged by errorMiddleware with their request id
+  // Behind one trusted proxy, the client address is the last X-Forwarded-For entry: the one the proxy added.
+  app.proxy = config.TRUST_PROXY;
+  app.maxIpsCount = config.TRUST_PROXY ? 1 : 0;
   app.use(requestContext(deps.logger));
   app.use(cors({ allowHeaders: CORS_ALLOWED_HEADERS, exposeHeaders: CORS_EXPOSED_HEADERS, maxAge: 600 }));
   app.use(errorMiddleware());
   app.use(requireJson());
   app.use(jsonBody());
 
+  // One count per client address for both APIs: a key guesser cannot switch APIs to reset it.
+  const authFailures = limitAuthFailures(createMemoryAuthFailureLimiter({ max: config.AUTH_FAILURES_MAX, windowSeconds: config.AUTH_FAILURES_WINDOW_SECONDS }));
   const publicGuards = [
+    authFailures,
     apiKeyAuth(deps),
     rateLimit({ ...deps, max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_SECONDS * 1000 }),
     idempotency({ ...deps, encryptor: createEncryptor(config.ENCRYPTION_KEY), ttlHours: config.IDEMPOTENCY_TTL_HOURS }),
@@ -103,7 +110,7 @@ export function createApp({ config, deps }: CreateAppOptions): Koa {
     openApiRouter({ config }), // unauthenticated: mounted before the public API's guards
     docsRouter(),
     apiRouter(PUBLIC_PREFIX, publicGuards, publicRouters.map(build)),
-    apiRouter(INTERNAL_PREFIX, [internalTokenAuth(config.INTERNAL_API_TOKEN)], internalRouters.map(build)),
+    apiRouter(INTERNAL_PREFIX, [authFailures, internalTokenAuth(config.INTERNAL_API_TOKEN)], internalRouters.map(build)),
   ];
   for (const router of routers) app.use(router.routes());
 

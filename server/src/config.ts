@@ -43,6 +43,12 @@ const EnvSchema = z.object({
   RATE_LIMIT_MAX: int(1, 1_000_000).default(60),
   // Length of the sliding rate-limit window, in seconds.
   RATE_LIMIT_WINDOW_SECONDS: int(1, 86_400).default(60),
+  // Failed authentications (401s) one client address may cause per window before it is answered 429.
+  AUTH_FAILURES_MAX: int(1, 1_000_000).default(30),
+  // Length of that window, in seconds.
+  AUTH_FAILURES_WINDOW_SECONDS: int(1, 86_400).default(60),
+  // Behind a reverse proxy: take the client address from the X-Forwarded-For entry the proxy added.
+  TRUST_PROXY: flag.default(false),
   // How long an Idempotency-Key is remembered, in hours.
   IDEMPOTENCY_TTL_HOURS: int(1, 168).default(24),
   // How long after creation a key may be revealed once more, in minutes.

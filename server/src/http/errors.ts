@@ -103,3 +103,12 @@ export class ForbiddenJsonKeyError extends ApiError {
     ]);
   }
 }
+
+/** Too many failed authentications from one client address (auth/failures.ts). */
+export class TooManyAuthFailuresError extends ApiError {
+  constructor(retryAfterSeconds: number) {
+    super(429, 'too_many_auth_failures', `Too many failed authentication attempts from your address: try again in ${retryAfterSeconds} s.`, undefined, {
+      'Retry-After': String(retryAfterSeconds),
+    });
+  }
+}
