@@ -1,5 +1,6 @@
 import { OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { MAX_JSON_DEPTH } from '../http/body.js';
 import { IDEMPOTENCY_KEY_PATTERN } from '../idempotency/middleware.js';
 
 /**
@@ -46,9 +47,15 @@ export const errorResponse = (description: string) => ({ description, content: {
 
 /** What any operation that reads a JSON body may answer before its own validation runs (http/body.ts). */
 const BODY_ERRORS = {
-  400: errorResponse('The body is not a JSON object or array.'),
+  400: errorResponse(`The body is not JSON, not an object or array, nested more than ${MAX_JSON_DEPTH} levels deep (\`json_too_deep\`), or has a \`__proto__\` key (\`forbidden_json_key\`).`),
   413: errorResponse('The body is over 1 MB.'),
   415: errorResponse('The body is not `application/json`.'),
+};
+
+/** Over the per-key rate limit, or too many failed authentications from the caller's address. */
+const TOO_MANY_REQUESTS = {
+  ...errorResponse('Over the rate limit (`rate_limited`), or too many failed authentications from this address (`too_many_auth_failures`): retry after `Retry-After` seconds.'),
+  headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' as const } } },
 };
 
 /** A documented operation; `path` is relative to its API and written as the router writes it (`/bots/:id`). */
@@ -73,14 +80,15 @@ export function documentPublic(route: DocumentedRoute): void {
       ...route.request,
       ...(isPost ? { headers: z.object({ 'Idempotency-Key': z.string().regex(IDEMPOTENCY_KEY_PATTERN).optional().meta({ description: '1–255 printable ASCII characters, no spaces.' }) }) } : {}),
     },
+    // The answers every operation may give, then the route's own (a route's description of a status wins).
     responses: {
-      ...responses,
       401: errorResponse('The API key is missing, malformed, unknown or revoked.'),
       ...(route.request?.body ? BODY_ERRORS : {}),
       // Every POST may answer 422: a malformed Idempotency-Key, or a key reused with another body.
       ...(route.request?.body || route.request?.query || isPost ? { 422: errorResponse('The request is not valid; `details` names each field.') } : {}),
       ...(isPost ? { 409: errorResponse('The conflict named by `code` (e.g. a request with this Idempotency-Key is still running).') } : {}),
-      429: { ...errorResponse('Over the rate limit: retry after `Retry-After` seconds.'), headers: { 'Retry-After': { schema: { type: 'integer' } } } },
+      429: TOO_MANY_REQUESTS,
+      ...responses,
     },
   });
 }
@@ -97,6 +105,7 @@ export function documentInternal(route: DocumentedRoute): void {
       401: errorResponse('The internal token is missing or wrong.'),
       ...(route.request?.body ? BODY_ERRORS : {}),
       ...(route.request?.body ? { 422: errorResponse('The request is not valid; `details` names each field.') } : {}),
+      429: TOO_MANY_REQUESTS,
     },
   });
 }
