@@ -19,7 +19,7 @@ import { idempotency } from './idempotency/middleware.js';
 import { createEncryptor } from './crypto/encryption.js';
 import { internalTokenAuth } from './internal/auth.js';
 import { INTERNAL_PREFIX, PUBLIC_PREFIX } from './openapi/registry.js';
-import { openApiRouter } from './openapi/routes.js';
+import { internalOpenApiRouter, openApiRouter } from './openapi/routes.js';
 import { docsRouter } from './docs/routes.js';
 import { authRouter } from './auth/routes.js';
 import { botsRouter } from './bots/routes.js';
@@ -62,8 +62,8 @@ export type RouterFactory = (options: RouteFactoryOptions) => Router;
 /** The public API (`/api/v1`), behind API key → rate limit → idempotency. Document each route with `documentPublic`. */
 const publicRouters: RouterFactory[] = [authRouter, botsRouter, conversationsRouter, actionsRouter, hooksRouter, deliveriesRouter, eventsRouter, triggersRouter];
 
-/** The internal API (`/internal/v1`), behind the internal token. Document each route with `documentInternal`. */
-const internalRouters: RouterFactory[] = [provisioningRouter, ingestEventsRouter];
+/** The internal API (`/internal/v1`) and its own document, behind the internal token. Document each route with `documentInternal`. */
+const internalRouters: RouterFactory[] = [provisioningRouter, ingestEventsRouter, internalOpenApiRouter];
 
 /** One API: its guards run, in order, before any of its routes (only for paths a route matches). */
 function apiRouter(prefix: string, guards: Middleware[], routers: Router[]): Router {

@@ -5,12 +5,14 @@ import { IDEMPOTENCY_KEY_PATTERN } from '../idempotency/middleware.js';
 
 /**
  * Every operation of the public and internal APIs, described with the same zod schemas
- * that validate the requests. Each concept documents its routes beside them with
- * `documentPublic` / `documentInternal`; `openapi/document.ts` turns the registry into
- * the OpenAPI 3.1 document. It is module state on purpose: it holds static
+ * that validate the requests, in two registries: customers read the public document, the
+ * bot engine's team the internal one, and neither sees the other's. Each concept documents
+ * its routes beside them with `documentPublic` / `documentInternal`; `openapi/document.ts`
+ * turns each registry into its OpenAPI 3.1 document. Module state on purpose: static
  * declarations made once at import, never request data.
  */
-export const openApiRegistry = new OpenAPIRegistry();
+export const publicRegistry = new OpenAPIRegistry();
+export const internalRegistry = new OpenAPIRegistry();
 
 export const PUBLIC_PREFIX = '/api/v1';
 export const INTERNAL_PREFIX = '/internal/v1';
@@ -25,12 +27,12 @@ export const ErrorOut = z
   })
   .meta({ id: 'Error' });
 
-openApiRegistry.registerComponent('securitySchemes', 'apiKey', {
+publicRegistry.registerComponent('securitySchemes', 'apiKey', {
   type: 'http',
   scheme: 'bearer',
   description: 'An API key: `Authorization: Bearer nhx_sk_…`.',
 });
-openApiRegistry.registerComponent('securitySchemes', 'internalToken', {
+internalRegistry.registerComponent('securitySchemes', 'internalToken', {
   type: 'http',
   scheme: 'bearer',
   description: 'The internal API token (`INTERNAL_API_TOKEN`) of the bot engine.',
@@ -72,7 +74,7 @@ export function documentPublic(route: DocumentedRoute): void {
       'description' in response ? { ...response, headers: RATE_LIMIT_HEADERS } : response,
     ]),
   );
-  openApiRegistry.registerPath({
+  publicRegistry.registerPath({
     ...route,
     path: `${PUBLIC_PREFIX}${toOpenApiPath(route.path)}`,
     security: [{ apiKey: [] }],
@@ -95,7 +97,7 @@ export function documentPublic(route: DocumentedRoute): void {
 
 /** Documents an operation of the internal API (`/internal/v1`). */
 export function documentInternal(route: DocumentedRoute): void {
-  openApiRegistry.registerPath({
+  internalRegistry.registerPath({
     ...route,
     path: `${INTERNAL_PREFIX}${toOpenApiPath(route.path)}`,
     tags: route.tags ?? ['Internal'],
