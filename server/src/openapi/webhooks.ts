@@ -22,7 +22,8 @@ const envelopeOf = (definition: EventDefinition) =>
       timestamp: z.iso.datetime().meta({ description: 'When the event happened (ISO 8601, UTC).' }),
       workspaceId: z.string().meta({ description: 'Your workspace (`ws_…`).' }),
       test: z.boolean().meta({ description: 'True for a test delivery (`POST /hooks/{id}/test`) carrying sample data.' }),
-      data: definition.data.meta({ id: `${pascal(definition.key)}Data` }),
+      // Documented open: fields may be added to an event type later, and receivers should ignore what they do not know.
+      data: definition.data.loose().meta({ id: `${pascal(definition.key)}Data`, description: `The \`${definition.type}\` data. Fields may be added later: ignore the ones you do not know.` }),
     })
     .meta({ id: `${pascal(definition.key)}Webhook`, description: `The body of a \`${definition.type}\` delivery.` });
 
