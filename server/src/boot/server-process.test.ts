@@ -37,8 +37,11 @@ beforeAll(async () => {
   baseUrl = `http://127.0.0.1:${port}`;
   server = spawn(process.execPath, [MAIN], {
     env: {
+      // What finds Java and the embedded database's cached build; nothing else of this environment (no MONGODB_URI).
       PATH: process.env.PATH,
       HOME: process.env.HOME,
+      JAVA_HOME: process.env.JAVA_HOME,
+      XDG_CACHE_HOME: process.env.XDG_CACHE_HOME,
       NEBULAHEX_TOOLS_DIR: process.env.NEBULAHEX_TOOLS_DIR,
       PORT: String(port),
       DATA_DIR: dataDir,
