@@ -2,7 +2,8 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import mongoose from 'mongoose';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, describeTargetGuards, loadConfig, type Config } from './config.js';
+import { makeDataDirPrivate } from './boot/data-dir.js';
 import { resolveSecrets } from './boot/secrets.js';
 import { createLogger } from './logger.js';
 import { startDatabase } from './db/embedded.js';
@@ -27,22 +28,23 @@ function readConfig(): Config {
   }
 }
 
-/** On the embedded database the demo runs on one machine: its receivers are local http URLs. */
-function allowLocalTargets(config: Config): Config {
-  if (config.MONGODB_URI) return config;
-  return { ...config, WEBHOOK_ALLOW_HTTP: true, WEBHOOK_ALLOW_PRIVATE_TARGETS: true };
-}
-
 async function main(): Promise<void> {
-  const config = await resolveSecrets(allowLocalTargets(readConfig()));
+  const settings = readConfig();
+  if (!settings.MONGODB_URI) {
+    // DATA_DIR holds the embedded database and the generated secrets. The umask makes what
+    // this process and the database it starts create there private (0600 files, 0700 folders).
+    process.umask(0o077);
+    await makeDataDirPrivate(settings.DATA_DIR);
+  }
+  const config = await resolveSecrets(settings);
   const logger = createLogger(config);
   // Agenda's backend answers some database errors (a dropped connection, say) with a promise
   // nobody awaits. A transient error must not take a worker down: the lock on every delivery
   // makes any interrupted work safe to pick up again.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection (the process keeps running)'));
-  if (!config.MONGODB_URI) {
-    logger.warn('embedded database: webhooks may target http:// and private addresses (WEBHOOK_ALLOW_HTTP, WEBHOOK_ALLOW_PRIVATE_TARGETS); never run it like this in production');
-  }
+  const guards = describeTargetGuards(config);
+  if (guards.relaxed) logger.warn(guards.line);
+  else logger.info(guards.line);
   const database = await startDatabase({
     mongodbUri: config.MONGODB_URI,
     dataDir: resolve(config.DATA_DIR, 'db'),

@@ -11,7 +11,7 @@ import { deliveryModel, type DeliveryDoc, type DeliveryStatus } from './model.js
 import { classifyAttempt, type RetryPolicy } from './outcome.js';
 import { prepareRequest } from './prepare.js';
 import { abandonDelivery, holdDelivery, recordAttempt, settleSubscription, type PausePolicy } from './record.js';
-import type { Sender, SendResult } from './sender.js';
+import { refusedReason, type Sender, type SendResult } from './sender.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { createSuccessStamps } from './success-stamps.js';
 
@@ -93,7 +93,7 @@ export function createAttempter({ connection, logger, config, sender, policy, me
     try {
       await checkBeforeSend(hook.targetUrl, policy);
     } catch (error) {
-      if (error instanceof TargetRefusedError) return { error: `target refused: ${error.reason}`, durationMs: 0, responseExcerpt: '' };
+      if (error instanceof TargetRefusedError) return { error: refusedReason(error), durationMs: 0, responseExcerpt: '' };
       throw error;
     }
     return sender.send(prepareRequest(delivery, event, hook, encryptor));
