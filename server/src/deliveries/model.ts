@@ -84,5 +84,8 @@ DeliverySchema.index({ subscriptionId: 1, status: 1, _id: -1 });
 // The sweep: unfinished deliveries that are due.
 DeliverySchema.index({ status: 1, nextAttemptAt: 1 });
 DeliverySchema.index({ createdAt: 1 });
+// Delivery statistics (stats/service.ts): one endpoint's, or the workspace's, since a time.
+DeliverySchema.index({ subscriptionId: 1, createdAt: -1 });
+DeliverySchema.index({ workspaceId: 1, createdAt: -1 });
 
 export const deliveryModel = defineModel('Delivery', DeliverySchema);

@@ -5,15 +5,12 @@ import { hoursBetween, summarize, type StatusGroup } from './aggregate.js';
 
 const RANGE_HOURS: Record<StatsRange, number> = { '24h': 24, '7d': 168 };
 const HOUR_FORMAT = '%Y-%m-%dT%H:00:00.000Z';
-const NOT_IMPLEMENTED = 238;
 
 type Keyed = StatusGroup & { key: string };
 interface Grouped {
   _id: { key: string; status: string; ms: number | null };
   count: number;
 }
-
-const hourOf = (date: Date) => `${date.toISOString().slice(0, 13)}:00:00.000Z`;
 
 /**
  * Delivery statistics, one aggregation per answer (never a query per endpoint or
@@ -32,28 +29,7 @@ export function createStatsService(connection: Connection) {
     return rows.map((row) => ({ key: row._id.key, status: row._id.status, ms: row._id.ms ?? null, count: row.count }));
   };
 
-  /**
-   * Per hour. FerretDB 1.x (today's embedded database) has no date operators in $group:
-   * there the same groups are made from the matching deliveries' three fields.
-   */
-  const hourly = async (match: Record<string, unknown>): Promise<Keyed[]> => {
-    try {
-      return await grouped(match, { $dateToString: { format: HOUR_FORMAT, date: '$createdAt' } });
-    } catch (error) {
-      const { code, message } = error as { code?: number; message?: string };
-      if (code !== NOT_IMPLEMENTED && !/not (yet )?implemented|unsupported|unrecognized/i.test(message ?? '')) throw error;
-    }
-    const rows = await Deliveries.find(match, { _id: 0, status: 1, createdAt: 1, lastDurationMs: 1 }).lean<Array<{ status: string; createdAt: Date; lastDurationMs: number | null }>>();
-    const groups = new Map<string, Keyed>();
-    for (const row of rows) {
-      const key = hourOf(row.createdAt);
-      const id = `${key}|${row.status}|${row.lastDurationMs}`;
-      const group = groups.get(id) ?? { key, status: row.status, ms: row.lastDurationMs ?? null, count: 0 };
-      group.count += 1;
-      groups.set(id, group);
-    }
-    return [...groups.values()];
-  };
+  const hourly = (match: Record<string, unknown>): Promise<Keyed[]> => grouped(match, { $dateToString: { format: HOUR_FORMAT, date: '$createdAt' } });
 
   const byKey = (rows: Keyed[]): Map<string, Keyed[]> => {
     const groups = new Map<string, Keyed[]>();
