@@ -62,6 +62,8 @@ const definitions: EventDefinition[] = [
     sample: {
       ...conversationSample,
       messageId: 'msg_684adf3f5e9b2a41d07c3e21',
+      text: 'Your replacement ships today; you will get the tracking link by email.',
+      sender: { type: 'bot', apiKeyId: null, viaZapier: false },
       channel: 'web',
       confidenceScore: 0.92,
       wasFallback: false,
@@ -70,6 +72,10 @@ const definitions: EventDefinition[] = [
     fieldLabels: {
       ...conversationLabels,
       messageId: 'Message ID',
+      text: 'Message Text',
+      sender__type: 'Sender Type',
+      sender__apiKeyId: 'Sender API Key ID',
+      sender__viaZapier: 'Sent Through Zapier',
       channel: 'Channel',
       confidenceScore: 'Confidence Score',
       wasFallback: 'Was Fallback Reply',

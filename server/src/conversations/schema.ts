@@ -70,5 +70,9 @@ export const ListConversationsQuery = PageQuery.extend({
   status: z.enum(CONVERSATION_STATUSES).optional(),
   leadEmail: z.email().max(320).optional(),
   updatedSince: z.iso.datetime({ offset: true }).optional().meta({ description: 'Only conversations updated at or after this time.' }),
+  sort: z
+    .enum(['-createdAt', '-resolvedAt'])
+    .default('-createdAt')
+    .meta({ description: '`-resolvedAt`: resolved conversations only, the latest resolution first (what a "Conversation Resolved" poll needs).' }),
 });
 export type ListConversationsQuery = z.infer<typeof ListConversationsQuery>;
