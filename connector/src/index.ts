@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { defineApp, version as platformVersion } from 'zapier-platform-core';
 import authentication from './authentication.js';
 import resolveConversation from './creates/resolveConversation.js';
 import sendMessage from './creates/sendMessage.js';
 import { addBearerKey, handleApiErrors } from './middleware.js';
+import { connectorVersion } from './version.js';
 import findConversation from './searches/findConversation.js';
 import conversationEscalation from './triggers/conversationEscalation.js';
 import conversationFallback from './triggers/conversationFallback.js';
@@ -13,10 +13,8 @@ import listConversations from './triggers/listConversations.js';
 import messageSent from './triggers/messageSent.js';
 import orderLookup from './triggers/orderLookup.js';
 
-const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-
 export default defineApp({
-  version,
+  version: connectorVersion,
   platformVersion,
   authentication,
   // throwForThrottlingEarly: our afterResponse turns 429 into a ThrottledError carrying the

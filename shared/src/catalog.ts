@@ -42,12 +42,14 @@ const conversationLabels = {
   ...ENVELOPE_FIELD_LABELS,
   conversationId: 'Conversation ID',
   botId: 'Bot ID',
+  botName: 'Bot Name',
   sessionId: 'Session ID',
 };
 
 const conversationSample = {
   conversationId: 'cnv_684adf1c5e9b2a41d07c3e15',
   botId: 'bot_6849b3a05e9b2a41d07c1a02',
+  botName: 'Website Assistant',
   sessionId: 'web-3f9c2a7e81d4',
 };
 

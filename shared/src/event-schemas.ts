@@ -9,6 +9,8 @@ import { channel, confidenceScore, phoneNumber, prefixedId, text, utcTimestamp }
 const conversationRef = {
   conversationId: prefixedId('cnv'),
   botId: prefixedId('bot'),
+  /** The bot's name when the event was emitted; the server fills it in from the bot. */
+  botName: text(200).nullable().default(null),
   /** The bot engine's session; every conversation has one (the API generates it when absent). */
   sessionId: text(200),
 };

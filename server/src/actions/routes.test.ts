@@ -35,7 +35,7 @@ describe('POST /actions/send-message', () => {
     const events = await eventModel(testApp.connection).find({ workspaceId: w.workspaceId, type: 'message.sent' }).lean();
     expect(events).toHaveLength(1);
     expect(events[0]?.data).toEqual({
-      conversationId: w.conversation.id, botId: w.bot.id, sessionId: w.conversation.sessionId, messageId: sent.body.messageId,
+      conversationId: w.conversation.id, botId: w.bot.id, botName: w.bot.name, sessionId: w.conversation.sessionId, messageId: sent.body.messageId,
       text: 'Hello from the team', sender: { type: 'api', apiKeyId: w.apiKeyId, viaZapier: false },
       channel: 'whatsapp', confidenceScore: 1, wasFallback: false, sentAt: sent.body.sentAt,
     });
@@ -118,7 +118,7 @@ describe('POST /actions/capture-lead', () => {
     expect(stored?.lead).toMatchObject({ leadId: captured.body.leadId, email: 'ada@example.com', name: 'Ada Lovelace', phone: null, apiKeyId: w.apiKeyId });
     const events = await eventModel(testApp.connection).find({ workspaceId: w.workspaceId, type: 'lead.captured' }).lean();
     expect(events.map((event) => event.data)).toEqual([{
-      conversationId: w.conversation.id, botId: w.bot.id, sessionId: w.conversation.sessionId, leadId: captured.body.leadId,
+      conversationId: w.conversation.id, botId: w.bot.id, botName: w.bot.name, sessionId: w.conversation.sessionId, leadId: captured.body.leadId,
       capturedFields: { email: 'Ada@Example.com', name: 'Ada Lovelace', phone: null }, capturedAt: captured.body.capturedAt,
     }]);
     expect(parseEventData('lead.captured', events[0]?.data).success).toBe(true);
