@@ -51,6 +51,8 @@ describe('GET /conversations', () => {
     expect(ids((await get(`/conversations?botId=${w.support.id}`, w.auth)).body)).toEqual([w.c.id, w.b.id]);
     expect(ids((await get('/conversations?status=escalated', w.auth)).body)).toEqual([w.a.id]);
     expect(ids((await get('/conversations?status=resolved', w.auth)).body)).toEqual([]);
+    expect(ids((await get('/conversations?status=open,escalated', w.auth)).body)).toEqual([w.c.id, w.b.id, w.a.id]);
+    expect(ids((await get('/conversations?status=escalated,resolved', w.auth)).body)).toEqual([w.a.id]);
     expect(ids((await get('/conversations?leadEmail=ada%40example.com', w.auth)).body)).toEqual([w.b.id]);
     await conversationModel(testApp.connection).updateOne({ _id: w.c.id }, { $set: { updatedAt: new Date('2020-01-01T00:00:00Z') } }, { timestamps: false });
     const since = encodeURIComponent('2024-01-01T00:00:00Z');
@@ -77,6 +79,7 @@ describe('GET /conversations', () => {
   it.each([
     ['sort=name', 'sort'],
     ['status=closed', 'status'],
+    ['status=open,closed', 'status'],
     ['leadEmail=not-an-email', 'leadEmail'],
     ['updatedSince=yesterday', 'updatedSince'],
     ['botId=cnv_123', 'botId'],

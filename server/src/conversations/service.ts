@@ -45,7 +45,7 @@ export async function latestMessages(connection: Connection, workspaceId: string
 export async function listConversations(connection: Connection, workspaceId: string, query: ListConversationsQuery): Promise<Page<ConversationDoc>> {
   const filter: QueryFilter<ConversationDoc> = { workspaceId };
   if (query.botId) filter.botId = query.botId;
-  if (query.status) filter.status = query.status;
+  if (query.status) filter.status = { $in: query.status };
   if (query.leadEmail) filter['lead.email'] = query.leadEmail.toLowerCase();
   if (query.updatedSince) filter.updatedAt = { $gte: new Date(query.updatedSince) };
   if (query.sort === '-resolvedAt') return listByResolution(connection, filter, query);
