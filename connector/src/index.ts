@@ -1,5 +1,6 @@
 import { defineApp, version as platformVersion } from 'zapier-platform-core';
 import authentication from './authentication.js';
+import captureLead from './creates/captureLead.js';
 import resolveConversation from './creates/resolveConversation.js';
 import sendMessage from './creates/sendMessage.js';
 import { addBearerKey, handleApiErrors } from './middleware.js';
@@ -7,11 +8,13 @@ import { connectorVersion } from './version.js';
 import findConversation from './searches/findConversation.js';
 import conversationEscalation from './triggers/conversationEscalation.js';
 import conversationFallback from './triggers/conversationFallback.js';
+import { conversationResolved, newConversation } from './triggers/conversationPolls.js';
 import leadCaptured from './triggers/leadCaptured.js';
 import listBots from './triggers/listBots.js';
 import listConversations from './triggers/listConversations.js';
 import messageSent from './triggers/messageSent.js';
 import orderLookup from './triggers/orderLookup.js';
+import { pollingTwins } from './triggers/pollingTwins.js';
 
 export default defineApp({
   version: connectorVersion,
@@ -31,12 +34,16 @@ export default defineApp({
     [conversationFallback.key]: conversationFallback,
     [messageSent.key]: messageSent,
     [orderLookup.key]: orderLookup,
+    [newConversation.key]: newConversation,
+    [conversationResolved.key]: conversationResolved,
+    ...Object.fromEntries(pollingTwins.map((trigger) => [trigger.key, trigger])),
     [listBots.key]: listBots,
     [listConversations.key]: listConversations,
   },
   creates: {
     [sendMessage.key]: sendMessage,
     [resolveConversation.key]: resolveConversation,
+    [captureLead.key]: captureLead,
   },
   searches: {
     [findConversation.key]: findConversation,
