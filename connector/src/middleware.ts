@@ -13,7 +13,9 @@ const USER_AGENT = zapierConnectorUserAgent(connectorVersion);
  */
 export const addBearerKey: BeforeRequestMiddleware = (request, _z, bundle) => {
   const apiKey = bundle.authData.apiKey;
-  request.headers = { ...request.headers, 'User-Agent': USER_AGENT, ...(apiKey ? { Authorization: `Bearer ${apiKey}` } : {}) };
+  // Core sets `user-agent: Zapier`; a second spelling of the name would be sent as "Zapier, …".
+  const headers = Object.fromEntries(Object.entries(request.headers ?? {}).filter(([name]) => name.toLowerCase() !== 'user-agent'));
+  request.headers = { ...headers, 'user-agent': USER_AGENT, ...(apiKey ? { Authorization: `Bearer ${apiKey}` } : {}) };
   return request;
 };
 
