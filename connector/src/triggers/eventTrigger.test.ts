@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { generateSigningSecret, sampleWebhookBody, signWebhook, toZapRecord, type WebhookBody } from '@nebulahex/shared';
+import { generateSigningSecret, sampleWebhookBody, signWebhook, type WebhookBody } from '@nebulahex/shared';
+import { toRecord } from '../records.js';
 import { api, appTester, buildBundle, caught, operation, useNock } from '../testing/harness.js';
 
 useNock();
@@ -72,11 +73,10 @@ describe('instant trigger: subscribe and unsubscribe', () => {
     await expect(appTester(lead.performUnsubscribe!, buildBundle({ subscribeData: buildSubscription() }))).resolves.toEqual({});
   });
 
-  it('leaves a server failure on unsubscribe to Zapier', async () => {
+  it('reports a server failure on unsubscribe as a retryable error', async () => {
     api().delete('/api/v1/hooks/hook_684ae2b05e9b2a41d07c3e60').reply(500, { error: { code: 'internal', message: 'Something went wrong.' } });
     const error = await caught(() => appTester(lead.performUnsubscribe!, buildBundle({ subscribeData: buildSubscription() })));
-    expect(error.name).toBe('ResponseError');
-    expect(error).toMatchObject({ status: 500 });
+    expect(error).toMatchObject({ name: 'AppError', code: 'server_error', status: 500 });
   });
 });
 
@@ -85,7 +85,7 @@ describe('instant trigger: perform', () => {
     const subscription = buildSubscription();
     const event = buildEvent();
     const records = await appTester(lead.perform!, buildBundle({ subscribeData: subscription, rawRequest: deliveredRequest(event, subscription.signingSecret) }));
-    expect(records).toEqual([toZapRecord(event)]);
+    expect(records).toEqual([toRecord(event)]);
   });
 
   it('refuses a forged delivery signed with another secret', async () => {
@@ -121,7 +121,7 @@ describe('instant trigger: perform', () => {
   it('accepts the parsed body when Zapier passes no raw request', async () => {
     const event = buildEvent();
     const records = await appTester(lead.perform!, buildBundle({ subscribeData: buildSubscription(), cleanedRequest: event }));
-    expect(records).toEqual([toZapRecord(event)]);
+    expect(records).toEqual([toRecord(event)]);
   });
 
   it('rejects a body that is not a NebulaHex event', async () => {
@@ -135,15 +135,18 @@ describe('instant trigger: performList', () => {
     const events = [buildEvent(), buildEvent({ id: 'evt_684ae3c15e9b2a41d07c3e70' })];
     api().get('/api/v1/events').query({ type: 'lead.captured', botId: BOT_ID, limit: '3' }).reply(200, { events });
     const records = await appTester(lead.performList!, buildBundle({ inputData: { botId: BOT_ID } }));
-    expect(records).toEqual(events.map(toZapRecord));
+    expect(records).toEqual(events.map(toRecord));
   });
 
-  it('falls back to the server sample when there are no events yet', async () => {
-    const sample = { ...sampleWebhookBody('conversation.escalation'), workspaceId: 'ws_684ad9015e9b2a41d07c3d01' };
+  it('shows a placeholder that cannot pass for a real record when there are no events yet', async () => {
     api().get('/api/v1/events').query({ type: 'conversation.escalation', limit: '3' }).reply(200, { events: [] });
-    api().get('/api/v1/triggers/samples').query({ event: 'conversation.escalation' }).reply(200, { samples: { 'conversation.escalation': sample } });
-    const records = await appTester(escalation.performList!, buildBundle());
-    expect(records).toEqual([toZapRecord(sample)]);
+    const [placeholder] = (await appTester(escalation.performList!, buildBundle())) as Array<Record<string, unknown>>;
+    expect(placeholder).toMatchObject({
+      id: expect.stringMatching(/^evt_sample/), test: true, conversationId: 'cnv_sample', botId: 'bot_sample',
+      botName: 'Sample Bot (no real events yet)', workspaceId: 'ws_sample',
+    });
+    const sample = operation('triggers', 'conversation_escalation').sample as unknown as object;
+    expect(Object.keys(placeholder ?? {}).sort()).toEqual(Object.keys(sample).sort());
   });
 
   it('asks the Zap builder to reconnect when the key was revoked', async () => {
@@ -164,6 +167,70 @@ describe('instant trigger: one record shape', () => {
     const keys = (record: object | undefined) => Object.keys(record ?? {}).sort();
     expect(keys(performed)).toEqual(keys(sample));
     expect(keys(listed)).toEqual(keys(sample));
-    expect(keys(sample)).toContain('capturedFields__email');
+    expect(keys(sample)).toEqual(expect.arrayContaining(['capturedFields__email', 'capturedFields__firstName', 'capturedFields__lastName', 'conversationUrl', 'botName']));
+    expect(performed).toMatchObject({ capturedFields__firstName: 'Maria', capturedFields__lastName: 'Keller', conversationUrl: expect.stringMatching(/\/app\/conversations\/cnv_/) });
+  });
+});
+
+describe('New Message: who sent it', () => {
+  const messages = operation('triggers', 'message_sent');
+  const messageEvent = (id: string, sender: Record<string, unknown>) =>
+    buildEvent({ ...sampleWebhookBody('message.sent'), id, test: false, data: { ...sampleWebhookBody('message.sent').data, sender } });
+  const fromBot = messageEvent('evt_684ae3c15e9b2a41d07c3e81', { type: 'bot', apiKeyId: null, viaZapier: false });
+  const fromAgent = messageEvent('evt_684ae3c15e9b2a41d07c3e82', { type: 'agent', apiKeyId: null, viaZapier: false });
+  const fromApi = messageEvent('evt_684ae3c15e9b2a41d07c3e83', { type: 'api', apiKeyId: 'key_1', viaZapier: false });
+  const fromZap = messageEvent('evt_684ae3c15e9b2a41d07c3e84', { type: 'api', apiKeyId: 'key_1', viaZapier: true });
+  const delivered = async (event: WebhookBody, inputData: Record<string, unknown> = {}) => {
+    const subscription = buildSubscription({ event: 'message.sent' });
+    return appTester(messages.perform!, buildBundle({ inputData, subscribeData: subscription, rawRequest: deliveredRequest(event, subscription.signingSecret) }));
+  };
+
+  it('fires for the bot\'s and the team\'s messages, but not for messages sent through the API or a Zap, by default', async () => {
+    expect(await delivered(fromBot)).toEqual([toRecord(fromBot)]);
+    expect(await delivered(fromAgent)).toEqual([toRecord(fromAgent)]);
+    expect(await delivered(fromApi)).toEqual([]);
+    expect(await delivered(fromZap)).toEqual([]);
+  });
+
+  it('fires for every message when the Zap builder includes API and Zapier messages', async () => {
+    expect(await delivered(fromZap, { includeApiMessages: 'true' })).toEqual([toRecord(fromZap)]);
+    expect(await delivered(fromApi, { includeApiMessages: true })).toEqual([toRecord(fromApi)]);
+    expect(await delivered(fromZap, { includeApiMessages: 'false' })).toEqual([]);
+  });
+
+  it('offers the option as a Yes/No field that defaults to No, and labels who sent a message', () => {
+    expect(messages.inputFields).toEqual(expect.arrayContaining([expect.objectContaining({ key: 'includeApiMessages', type: 'boolean', default: 'false' })]));
+    const outputs = messages.outputFields as unknown as Array<{ key: string; label: string; type: string }>;
+    expect(outputs).toEqual(expect.arrayContaining([
+      { key: 'sender__type', label: 'Sender Type', type: 'string' },
+      { key: 'sender__viaZapier', label: 'Sent Through Zapier', type: 'boolean' },
+      { key: 'text', label: 'Message Text', type: 'string' },
+      { key: 'sentAt', label: 'Sent At', type: 'datetime' },
+      { key: 'timestamp', label: 'Event Time', type: 'datetime' },
+    ]));
+  });
+
+  it('leaves Zap-sent messages out of the editor\'s test records too', async () => {
+    api().get('/api/v1/events').query({ type: 'message.sent', limit: '3' }).reply(200, { events: [fromZap, fromBot] });
+    expect(await appTester(messages.performList!, buildBundle())).toEqual([toRecord(fromBot)]);
+  });
+});
+
+describe('polling twins of the instant triggers', () => {
+  it('poll the latest events of their type, newest first, with the same records and filters', async () => {
+    const twin = operation('triggers', 'message_sent_polling');
+    const fromBot = buildEvent({ ...sampleWebhookBody('message.sent'), id: 'evt_684ae3c15e9b2a41d07c3e91', test: false });
+    const fromZap = buildEvent({ ...fromBot, id: 'evt_684ae3c15e9b2a41d07c3e92', data: { ...fromBot.data, sender: { type: 'api', apiKeyId: 'key_1', viaZapier: true } } });
+    api().get('/api/v1/events').query({ type: 'message.sent', botId: BOT_ID, limit: '100' }).reply(200, { events: [fromZap, fromBot] });
+    expect(await appTester(twin.perform!, buildBundle({ inputData: { botId: BOT_ID } }))).toEqual([toRecord(fromBot)]);
+  });
+
+  it('exist for every instant trigger, and return nothing (not a sample) when there are no events', async () => {
+    const twin = operation('triggers', 'lead_captured_polling');
+    api().get('/api/v1/events').query({ type: 'lead.captured', limit: '100' }).reply(200, { events: [] });
+    expect(await appTester(twin.perform!, buildBundle())).toEqual([]);
+    for (const key of ['lead_captured', 'conversation_escalation', 'conversation_fallback', 'message_sent', 'order_lookup']) {
+      expect(operation('triggers', `${key}_polling`).type).toBe('polling');
+    }
   });
 });
