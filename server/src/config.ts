@@ -19,12 +19,16 @@ const EnvSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   // Public base URL printed in examples and links; defaults to http://HOST:PORT.
   PUBLIC_URL: z.url().optional(),
-  // A real MongoDB (replica set, Atlas). Unset: an embedded FerretDB is started.
+  // A real MongoDB (replica set, Atlas). Unset: the embedded mongo-java-server is started.
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
   // Database name used with the embedded database (a MONGODB_URI names its own).
   MONGODB_DB: z.string().regex(/^[A-Za-z0-9_]{1,63}$/, 'letters, digits and _ only').default('nebulahex'),
-  // Where the embedded database keeps its files.
+  // Where the embedded database keeps its files (and generated secrets); private to the server's user.
   DATA_DIR: z.string().min(1).default('.data'),
+  // Heap cap of the embedded database's JVM (-Xmx): 512m, 2g, …
+  EMBEDDED_DB_MAX_HEAP: z.string().regex(/^\d+[mg]$/, 'a size such as 512m or 2g').default('1g'),
+  // When the embedded database's file holds an acknowledged write: before the reply (commit), also on disk (fsync), or within 1 s (interval).
+  EMBEDDED_DB_DURABILITY: z.enum(['commit', 'fsync', 'interval']).default('commit'),
   // What this process runs: the API, the delivery worker, or both.
   ROLE: z.enum(['all', 'api', 'worker']).default('all'),
   // pino log level.
@@ -39,8 +43,8 @@ const EnvSchema = z.object({
   // Seed a demo workspace, bots and conversations on an empty embedded database.
   DEMO_SEED: flag.default(true),
 
-  // Requests one API key may make per window.
-  RATE_LIMIT_MAX: int(1, 1_000_000).default(60),
+  // Requests one API key may make per window (the limiter keeps one time per request in the window, so at most 10,000).
+  RATE_LIMIT_MAX: int(1, 10_000).default(60),
   // Length of the sliding rate-limit window, in seconds.
   RATE_LIMIT_WINDOW_SECONDS: int(1, 86_400).default(60),
   // How long an Idempotency-Key is remembered, in hours.

@@ -34,9 +34,9 @@ function allowLocalTargets(config: Config): Config {
 async function main(): Promise<void> {
   const config = await resolveSecrets(allowLocalTargets(readConfig()));
   const logger = createLogger(config);
-  // Agenda's backend answers some database errors (FerretDB's "database is locked" under
-  // concurrent writes, say) with a promise nobody awaits. A transient error must not take a
-  // worker down: the lease on every delivery makes any interrupted work safe to pick up again.
+  // Agenda's backend answers some database errors (a dropped connection, say) with a promise
+  // nobody awaits. A transient error must not take a worker down: the lock on every delivery
+  // makes any interrupted work safe to pick up again.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection (the process keeps running)'));
   if (!config.MONGODB_URI) {
     logger.warn('embedded database: webhooks may target http:// and private addresses (WEBHOOK_ALLOW_HTTP, WEBHOOK_ALLOW_PRIVATE_TARGETS); never run it like this in production');
@@ -44,12 +44,14 @@ async function main(): Promise<void> {
   const database = await startDatabase({
     mongodbUri: config.MONGODB_URI,
     dataDir: resolve(config.DATA_DIR, 'db'),
+    maxHeap: config.EMBEDDED_DB_MAX_HEAP,
+    durability: config.EMBEDDED_DB_DURABILITY,
     log: (line) => logger.info(line),
   });
   logger.info({ database: database.description }, 'database ready');
 
   const uri = config.MONGODB_URI ?? `${database.uri}/${config.MONGODB_DB}`;
-  const connection = await mongoose.createConnection(uri, database.clientOptions).asPromise();
+  const connection = await mongoose.createConnection(uri).asPromise();
   const agenda = createScheduler(connection, { name: `${config.ROLE}-${process.pid}`, concurrency: config.WORKER_CONCURRENCY });
   agenda.on('error', (error) => logger.error({ err: error }, 'scheduler error'));
   const sendsInProcess = config.ROLE !== 'api';

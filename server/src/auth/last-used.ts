@@ -1,5 +1,5 @@
 import type { Model } from 'mongoose';
-import type { ApiKeyUsageDoc } from './model.js';
+import type { ApiKeyDoc } from './model.js';
 
 const WRITE_EVERY_MS = 60_000;
 
@@ -10,18 +10,16 @@ const WRITE_EVERY_MS = 60_000;
  * once a minute, which is cheap and needs no coordination, and the value stays correct
  * to within a minute, which is all a "last used" column needs.
  */
-export function createLastUsedTracker(Usage: Model<ApiKeyUsageDoc>, log: (error: unknown) => void) {
+export function createLastUsedTracker(ApiKeys: Model<ApiKeyDoc>, log: (error: unknown) => void) {
   const lastWritten = new Map<string, number>();
   return {
     touch(apiKeyId: string, now = Date.now()): void {
       const previous = lastWritten.get(apiKeyId);
       if (previous !== undefined && now - previous < WRITE_EVERY_MS) return;
       lastWritten.set(apiKeyId, now);
-      // Not awaited: a slow write must not delay the request it describes. Two processes
-      // upserting the first stamp at once may collide on the id; either stamp will do.
-      Usage.updateOne({ _id: apiKeyId }, { $set: { lastUsedAt: new Date(now) } }, { upsert: true }).catch((error: unknown) => {
-        if ((error as { code?: number }).code !== 11000) log(error);
-      });
+      // Not awaited: a slow write must not delay the request it describes. $max: a slower
+      // process never moves the stamp back.
+      ApiKeys.updateOne({ _id: apiKeyId }, { $max: { lastUsedAt: new Date(now) } }).catch(log);
     },
   };
 }

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { ForbiddenError, UnauthorizedError } from '../http/errors.js';
 import { API_KEY_PATTERN, hashApiKey } from './keys.js';
 import { createLastUsedTracker } from './last-used.js';
-import { apiKeyLookupModel, apiKeyModel, apiKeyUsageModel, type ApiKeyRole } from './model.js';
+import { apiKeyModel, type ApiKeyRole } from './model.js';
 import { purgeExpiredReveals } from './service.js';
 
 const PURGE_EVERY_MS = 60_000;
@@ -24,35 +24,14 @@ export function bearerToken(ctx: Context): string | undefined {
 }
 
 /**
- * The key whose hash is `hash`, found by `_id` through its lookup entry. A key made
- * before lookup entries existed is found by `hash` once (a scan on FerretDB 1.x) and
- * gets its entry then; a well-formed string that is no key costs that scan every time.
- */
-function keyFinder(connection: Connection) {
-  const ApiKeys = apiKeyModel(connection);
-  const Lookups = apiKeyLookupModel(connection);
-  const fields = { workspaceId: 1, role: 1, revokedAt: 1, hash: 1 };
-  return async (hash: string) => {
-    const entry = await Lookups.findById(hash).lean();
-    if (entry) return ApiKeys.findById(entry.keyId, fields).lean();
-    const found = await ApiKeys.findOne({ hash }, fields).lean();
-    if (found) {
-      await Lookups.create({ _id: hash, keyId: found._id }).catch((error: unknown) => {
-        if ((error as { code?: number }).code !== 11000) throw error; // two first uses at once
-      });
-    }
-    return found;
-  };
-}
-
-/**
  * Answers 401 unless the request carries a live API key; then sets `ctx.state.auth`.
  * At most once a minute per process it also destroys sealed keys whose reveal window
- * has ended (a sweep, since FerretDB 1.x has no TTL indexes).
+ * has ended (a sweep rather than a TTL index, which the embedded database lacks).
  */
 export function apiKeyAuth({ connection, logger }: { connection: Connection; logger: Logger }): Middleware {
-  const findByHash = keyFinder(connection);
-  const lastUsed = createLastUsedTracker(apiKeyUsageModel(connection), (err) => logger.warn({ err }, 'could not record lastUsedAt'));
+  const ApiKeys = apiKeyModel(connection);
+  const fields = { workspaceId: 1, role: 1, revokedAt: 1, hash: 1 };
+  const lastUsed = createLastUsedTracker(ApiKeys, (err) => logger.warn({ err }, 'could not record lastUsedAt'));
   let lastPurge = 0;
   return async (ctx, next) => {
     if (Date.now() - lastPurge > PURGE_EVERY_MS) {
@@ -65,7 +44,7 @@ export function apiKeyAuth({ connection, logger }: { connection: Connection; log
       throw new UnauthorizedError('The API key is malformed: keys look like "nhx_sk_…".', 'malformed_api_key');
     }
     const hash = hashApiKey(key);
-    const found = await findByHash(hash);
+    const found = await ApiKeys.findOne({ hash }, fields).lean();
     // The lookup matched on the hash already; comparing again in constant time keeps
     // the decision itself free of timing differences whatever the index does.
     if (!found || !timingSafeEqual(Buffer.from(found.hash, 'hex'), Buffer.from(hash, 'hex'))) {

@@ -4,12 +4,7 @@ import { defineModel } from '../db/model.js';
 export const API_KEY_ROLES = ['admin', 'member'] as const;
 export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
 
-/**
- * An API key. Written only at creation and revocation: on FerretDB 1.x an update
- * rewrites the whole document from what it read, so a concurrent write of any other
- * field (a lastUsedAt stamp, a reveal) could put back `revokedAt: null`. What changes
- * often or separately lives in its own collection below.
- */
+/** An API key; the key itself is never stored, only its hash (and, briefly, a sealed copy below). */
 export interface ApiKeyDoc {
   _id: string; // key_…
   workspaceId: string;
@@ -21,22 +16,8 @@ export interface ApiKeyDoc {
   role: ApiKeyRole;
   createdAt: Date;
   revokedAt: Date | null;
-}
-
-/** When a key was last used (minute precision). */
-export interface ApiKeyUsageDoc {
-  _id: string; // the key id
-  lastUsedAt: Date;
-}
-
-/**
- * Finds a key by its hash through `_id`: FerretDB 1.x uses no secondary index, so a
- * query on `hash` would scan every key on every request. Written at creation (or on
- * first use, for keys made before it existed) and never changed.
- */
-export interface ApiKeyLookupDoc {
-  _id: string; // the key's hash
-  keyId: string;
+  /** Minute precision: see last-used.ts. */
+  lastUsedAt: Date | null;
 }
 
 /** The full key, encrypted, until it is revealed once more or the reveal window ends. */
@@ -57,21 +38,13 @@ const ApiKeySchema = new Schema<ApiKeyDoc>(
     role: { type: String, enum: API_KEY_ROLES, required: true },
     createdAt: { type: Date, required: true },
     revokedAt: { type: Date, default: null },
+    lastUsedAt: { type: Date, default: null },
   },
   { versionKey: false },
 );
+// Every authenticated request finds its key by hash.
 ApiKeySchema.index({ hash: 1 }, { unique: true });
 ApiKeySchema.index({ workspaceId: 1, _id: -1 });
-
-const ApiKeyUsageSchema = new Schema<ApiKeyUsageDoc>(
-  { _id: { type: String, required: true }, lastUsedAt: { type: Date, required: true } },
-  { versionKey: false },
-);
-
-const ApiKeyLookupSchema = new Schema<ApiKeyLookupDoc>(
-  { _id: { type: String, required: true }, keyId: { type: String, required: true } },
-  { versionKey: false },
-);
 
 const ApiKeyRevealSchema = new Schema<ApiKeyRevealDoc>(
   {
@@ -85,6 +58,4 @@ const ApiKeyRevealSchema = new Schema<ApiKeyRevealDoc>(
 ApiKeyRevealSchema.index({ revealableUntil: 1 });
 
 export const apiKeyModel = defineModel('ApiKey', ApiKeySchema);
-export const apiKeyUsageModel = defineModel('ApiKeyUsage', ApiKeyUsageSchema);
-export const apiKeyLookupModel = defineModel('ApiKeyLookup', ApiKeyLookupSchema);
 export const apiKeyRevealModel = defineModel('ApiKeyReveal', ApiKeyRevealSchema);

@@ -1,10 +1,9 @@
 import type { ApiKeyDoc } from './model.js';
-import type { ApiKeyWithUsage } from './service.js';
 import type { ApiKeyOut, CreatedApiKeyOut } from './schema.js';
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
-export function presentApiKey(key: ApiKeyWithUsage): ApiKeyOut {
+export function presentApiKey(key: ApiKeyDoc): ApiKeyOut {
   return {
     id: key._id,
     name: key.name,

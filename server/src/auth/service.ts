@@ -1,10 +1,9 @@
 import type { Connection } from 'mongoose';
 import type { Encryptor } from '../crypto/encryption.js';
-import { acquireLease, releaseLease } from '../db/lease.js';
 import { newId } from '../db/model.js';
 import { GoneError, NotFoundError } from '../http/errors.js';
 import { displayPrefix, generateApiKey, hashApiKey } from './keys.js';
-import { apiKeyLookupModel, apiKeyModel, apiKeyRevealModel, apiKeyUsageModel, type ApiKeyDoc, type ApiKeyRole } from './model.js';
+import { apiKeyModel, apiKeyRevealModel, type ApiKeyDoc, type ApiKeyRole } from './model.js';
 
 export interface ApiKeyServiceDeps {
   connection: Connection;
@@ -18,9 +17,6 @@ export interface NewApiKey {
   name: string;
   role: ApiKeyRole;
 }
-
-/** A key with when it was last used (kept apart from the key, see model.ts). */
-export type ApiKeyWithUsage = ApiKeyDoc & { lastUsedAt: Date | null };
 
 /** API keys of a workspace: creation, listing, the one-time reveal, revocation. */
 export function createApiKeyService({ connection, encryptor, revealWindowMinutes }: ApiKeyServiceDeps) {
@@ -38,9 +34,8 @@ export function createApiKeyService({ connection, encryptor, revealWindowMinutes
     async create({ workspaceId, name, role }: NewApiKey): Promise<{ key: ApiKeyDoc; plain: string }> {
       const plain = generateApiKey();
       const now = new Date();
-      const key: ApiKeyDoc = { _id: newId('key'), workspaceId, name, prefix: displayPrefix(plain), hash: hashApiKey(plain), role, createdAt: now, revokedAt: null };
+      const key: ApiKeyDoc = { _id: newId('key'), workspaceId, name, prefix: displayPrefix(plain), hash: hashApiKey(plain), role, createdAt: now, revokedAt: null, lastUsedAt: null };
       await ApiKeys.create(key);
-      await apiKeyLookupModel(connection).create({ _id: key.hash, keyId: key._id });
       if (revealWindowMinutes > 0) {
         const revealableUntil = new Date(now.getTime() + revealWindowMinutes * 60_000);
         await Reveals.create({ _id: key._id, workspaceId, sealedKey: encryptor.encrypt(plain), revealableUntil });
@@ -48,11 +43,8 @@ export function createApiKeyService({ connection, encryptor, revealWindowMinutes
       return { key, plain };
     },
 
-    async list(workspaceId: string): Promise<ApiKeyWithUsage[]> {
-      const keys = await ApiKeys.find({ workspaceId }).sort({ _id: -1 }).lean<ApiKeyDoc[]>();
-      const usage = await apiKeyUsageModel(connection).find({ _id: { $in: keys.map((key) => key._id) } }).lean();
-      const lastUsed = new Map(usage.map((row) => [row._id, row.lastUsedAt]));
-      return keys.map((key) => ({ ...key, lastUsedAt: lastUsed.get(key._id) ?? null }));
+    list(workspaceId: string): Promise<ApiKeyDoc[]> {
+      return ApiKeys.find({ workspaceId }).sort({ _id: -1 }).lean<ApiKeyDoc[]>();
     },
 
     async get(workspaceId: string, keyId: string): Promise<ApiKeyDoc> {
@@ -64,14 +56,9 @@ export function createApiKeyService({ connection, encryptor, revealWindowMinutes
     /** Gives the full key once more within the window, destroying the sealed copy as it does; 410 afterwards. */
     async reveal(workspaceId: string, keyId: string): Promise<string> {
       const key = await this.get(workspaceId, keyId);
-      const sealed = await Reveals.findOne({ _id: keyId, workspaceId }).lean();
-      const open = sealed !== null && key.revokedAt === null && sealed.revealableUntil > new Date();
-      // A lease (an insert) rather than a conditional update picks the one reveal: on
-      // FerretDB 1.x two concurrent conditional updates can both succeed.
-      const lease = open ? await acquireLease(connection, `api-key-reveal:${keyId}`, 'reveal', revealWindowMinutes * 60_000) : null;
-      await Reveals.deleteOne({ _id: keyId, workspaceId });
-      if (!lease || !sealed) throw windowClosed();
-      await releaseLease(connection, lease, { done: true });
+      // Deleting the sealed copy is what picks the one reveal: of concurrent callers, one gets it.
+      const sealed = await Reveals.findOneAndDelete({ _id: keyId, workspaceId }).lean();
+      if (!sealed || key.revokedAt !== null || sealed.revealableUntil <= new Date()) throw windowClosed();
       return encryptor.decrypt(sealed.sealedKey);
     },
 

@@ -1,9 +1,11 @@
-/** `npm run db:build`: builds the embedded FerretDB ahead of the first start or test run. */
-import { ensureFerretDb, hasGo } from './ferretdb.js';
+/** `npm run db:build`: fetches and compiles the embedded database ahead of the first start or test run. */
+import { EmbeddedDatabaseUnavailableError, ensureEmbeddedDatabase } from './java-server.js';
 
-if (await hasGo()) {
-  const binary = await ensureFerretDb((line) => console.log(line));
-  console.log(`FerretDB ready: ${binary}`);
-} else {
-  console.log('Go is not installed: the embedded database will fall back to mongodb-memory-server.');
+try {
+  const dir = await ensureEmbeddedDatabase((line) => console.log(line));
+  console.log(`Embedded database (mongo-java-server) ready: ${dir}`);
+} catch (error) {
+  if (!(error instanceof EmbeddedDatabaseUnavailableError)) throw error;
+  console.error(error.message);
+  process.exit(1);
 }

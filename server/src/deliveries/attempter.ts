@@ -6,7 +6,6 @@ import { checkTargetUrl, TargetRefusedError, type TargetPolicy } from '../net/ss
 import { createEncryptor, type Encryptor } from '../crypto/encryption.js';
 import { eventModel, type EventDoc } from '../events/model.js';
 import { hookModel, type HookDoc } from '../hooks/model.js';
-import { acquireLease, releaseLease, renewLease, type Lease } from '../db/lease.js';
 import type { EngineConfig } from './engine.js';
 import { deliveryModel, type DeliveryDoc, type DeliveryStatus } from './model.js';
 import { classifyAttempt, type RetryPolicy } from './outcome.js';
@@ -17,17 +16,19 @@ import { createSuccessStamps } from './success-stamps.js';
 
 /**
  * How long a claim lasts without renewal: the HTTP deadline plus room for a slow database.
- * The holder renews it while it works (see keepLease), so a slow but live worker keeps its
+ * The holder renews it while it works (see keepLock), so a slow but live worker keeps its
  * attempt, while a killed worker's attempt is taken over within this time.
  */
 export const leaseMs = (config: Pick<EngineConfig, 'WEBHOOK_TIMEOUT_MS'>): number => config.WEBHOOK_TIMEOUT_MS + 10_000;
-const LEASE_RENEW_EVERY_MS = 3_000;
+const LOCK_RENEW_EVERY_MS = 3_000;
 
-/** Renews `lease` until stopped; a failed renewal is only logged (the next one may succeed). */
-function keepLease(connection: Connection, lease: Lease, ttlMs: number, logger: Logger): { stop(): void } {
+/** Extends this worker's lock on a delivery until stopped; a failed renewal is only logged (the next one may succeed). */
+function keepLock(Deliveries: ReturnType<typeof deliveryModel>, deliveryId: string, owner: string, ttlMs: number, logger: Logger): { stop(): void } {
   const timer = setInterval(() => {
-    renewLease(connection, lease, ttlMs).catch((error: unknown) => logger.warn({ err: error, lease: lease.resource }, 'could not renew a delivery lease'));
-  }, LEASE_RENEW_EVERY_MS);
+    Deliveries.updateOne({ _id: deliveryId, lockedBy: owner }, { $set: { lockedUntil: new Date(Date.now() + ttlMs) } }).catch((error: unknown) =>
+      logger.warn({ err: error, deliveryId }, 'could not renew a delivery lock'),
+    );
+  }, LOCK_RENEW_EVERY_MS);
   timer.unref();
   return { stop: () => clearInterval(timer) };
 }
@@ -73,33 +74,17 @@ export function createAttempter({ connection, logger, config, sender, policy, sc
   const successes = createSuccessStamps(connection, logger);
 
   /**
-   * Exactly one worker may make attempt n of a delivery: the lease on `delivery:<id>:<n>` is
-   * taken by a unique insert, which is atomic on FerretDB 1.x too (a conditional
-   * findOneAndUpdate is not there). A holder that dies lets the lease expire; the sweep
-   * then hands the same attempt to another worker.
-   *
-   * `seen` is the delivery as read before the lease (or as fan-out created it). The first
-   * generation of the lease proves nobody else ever held attempt n, so `seen` is still
-   * current; a later generation means a holder ran out of time, and the delivery is read
-   * again in case it recorded the attempt after all.
+   * Exactly one worker may make an attempt: the claim is one conditional update of the
+   * delivery (due, unfinished, its lock run out), which one caller wins. A holder that dies
+   * lets its lock run out; the sweep then hands the same attempt to another worker.
    */
-  const claim = async (seen: DeliveryDoc, owner: string): Promise<{ delivery: DeliveryDoc; lease: Lease } | null> => {
-    const lease = await acquireLease(connection, `delivery:${seen._id}:${seen.attemptCount + 1}`, owner, leaseMs(config));
-    if (!lease) return null;
-    let delivery = seen;
-    if (lease.generation > 1) {
-      const current = await Deliveries.findById(seen._id).lean<DeliveryDoc>();
-      if (!current || current.attemptCount !== seen.attemptCount || !UNFINISHED.includes(current.status)) {
-        await releaseLease(connection, lease, { done: false });
-        return null;
-      }
-      delivery = current;
-    }
-    if (delivery.status === 'sending' && delivery.lockedBy === owner) return { delivery, lease }; // created claimed by fan-out
+  const claim = (deliveryId: string, owner: string): Promise<DeliveryDoc | null> => {
     const now = new Date();
-    const lockedUntil = new Date(now.getTime() + leaseMs(config));
-    await Deliveries.updateOne({ _id: seen._id }, { $set: { status: 'sending', lockedBy: owner, lockedUntil, updatedAt: now } });
-    return { delivery: { ...delivery, status: 'sending', lockedBy: owner, lockedUntil }, lease };
+    return Deliveries.findOneAndUpdate(
+      { _id: deliveryId, status: { $in: UNFINISHED }, nextAttemptAt: { $lte: now }, lockedUntil: { $lt: now } },
+      { $set: { status: 'sending', lockedBy: owner, lockedUntil: new Date(now.getTime() + leaseMs(config)), updatedAt: now } },
+      { returnDocument: 'after' },
+    ).lean<DeliveryDoc>();
   };
 
   const send = async (delivery: DeliveryDoc, event: EventDoc, hook: HookDoc): Promise<SendResult> => {
@@ -113,28 +98,20 @@ export function createAttempter({ connection, logger, config, sender, policy, sc
   };
 
   return async (deliveryId, fresh) => {
-    let seen: DeliveryDoc | null;
-    let owner: string;
-    if (fresh && fresh.delivery.lockedUntil.getTime() > Date.now()) {
-      // Created locked to this process moments ago: no read needed before the lease.
-      seen = fresh.delivery;
-      owner = fresh.delivery.lockedBy as string;
-    } else {
-      seen = await Deliveries.findById(deliveryId).lean<DeliveryDoc>();
-      if (!seen || !isDue(seen, new Date())) return; // not due, finished, or another worker holds it
-      owner = randomUUID();
-    }
-    const claimed = await claim(seen, owner);
-    if (!claimed) return; // another worker holds it, or it has moved on
-    const renewal = keepLease(connection, claimed.lease, leaseMs(config), logger);
+    // Created locked to this process moments ago by fan-out: already claimed.
+    const handed = fresh && fresh.delivery.lockedUntil.getTime() > Date.now() ? fresh.delivery : null;
+    const owner = handed?.lockedBy ?? randomUUID();
+    const delivery = handed ?? (await claim(deliveryId, owner));
+    if (!delivery) return; // not due, finished, or another worker holds it
+    const renewal = keepLock(Deliveries, deliveryId, owner, leaseMs(config), logger);
     try {
-      await attemptClaimed(claimed.delivery, claimed.lease, owner, fresh?.event);
+      await attemptClaimed(delivery, owner, fresh?.event);
     } finally {
       renewal.stop();
     }
   };
 
-  async function attemptClaimed(delivery: DeliveryDoc, lease: Lease, token: string, knownEvent?: EventDoc): Promise<void> {
+  async function attemptClaimed(delivery: DeliveryDoc, token: string, knownEvent?: EventDoc): Promise<void> {
     const deliveryId = delivery._id;
     // The hook is always read: it may have been paused, deleted or given a new secret since fan-out. Events never change.
     const [event, hook] = await Promise.all([
@@ -145,27 +122,19 @@ export function createAttempter({ connection, logger, config, sender, policy, sc
       if (!hook) await abandonDelivery(connection, deliveryId, token, 'the subscription was deleted');
       else if (!event) await abandonDelivery(connection, deliveryId, token, 'the event is past its retention');
       else await holdDelivery(connection, deliveryId, token);
-      return releaseLease(connection, lease, { done: false });
+      return;
     }
 
     const result = await send(delivery, event, hook);
     const outcome = classifyAttempt(result, delivery.attemptCount + 1 - delivery.roundStart, retry);
     const recorded = await recordAttempt(connection, delivery, token, result, outcome);
     if (!recorded) {
-      await releaseLease(connection, lease, { done: true });
-      logger.warn({ deliveryId }, 'delivery lease ran out before its attempt was recorded');
+      logger.warn({ deliveryId }, 'delivery lock ran out before its attempt was recorded');
       return;
     }
-    // The lease is left to expire rather than released: the recorded attempt count already
-    // sends any later claimant to attempt n + 1, and one write per delivery is saved.
     if (outcome.kind === 'retry') await scheduleRetry(deliveryId, new Date(Date.now() + outcome.afterMs));
     else if (outcome.kind === 'delivered') await successes.stamp(hook._id, new Date());
     else await settleSubscription(connection, hook._id, outcome, pause);
   }
 }
 const UNFINISHED: DeliveryStatus[] = ['pending', 'sending'];
-
-/** Unfinished, its time has come, and no worker's lock on it is still running. */
-function isDue(delivery: DeliveryDoc, now: Date): boolean {
-  return UNFINISHED.includes(delivery.status) && delivery.nextAttemptAt <= now && delivery.lockedUntil < now;
-}

@@ -1,8 +1,8 @@
 /**
  * Collects ids for `windowMs` and passes them on in one call per key: deliveries reach
- * workers as Agenda jobs (an API-only process's new deliveries, every retry), and on
- * FerretDB every job Agenda locks costs a scan of its whole collection, so one job per
- * burst and key (a retry's due second) rather than one per delivery. Every caller of a
+ * workers as Agenda jobs (an API-only process's new deliveries, every retry), and every
+ * job costs Agenda an insert, a lock, an update and a delete, so one job per burst and
+ * key (a retry's due second) rather than one per delivery. Every caller of a
  * window waits for that window's call, so a caller's ids are stored (or its error seen)
  * when `add` resolves.
  */

@@ -8,7 +8,7 @@ import { deliveryModel } from './model.js';
 import { startWebhookStory, type WebhookStory } from './story.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
-// Small on purpose: FerretDB 1.x scans collections, and the machine is shared.
+// Small on purpose: the machine is shared (the full-size run is `npm run test:reliability`).
 const EVENTS = 100;
 const WORKER_CONCURRENCY = 20;
 

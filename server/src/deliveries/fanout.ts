@@ -48,8 +48,7 @@ export async function fanOut(connection: Connection, event: EventDoc, { onlySubs
   return {
     dueIds: created.filter((delivery) => delivery.status === 'pending').map((delivery) => delivery._id),
     claimed: created.filter((delivery) => delivery.status === 'sending'),
-    // Only a republished event needs the ids stored earlier: the lookup by eventId is a
-    // full scan on FerretDB 1.x, so the common case (every insert new) skips it.
+    // Only a republished event needs the ids stored earlier: the common case (every insert new) skips the query.
     deliveryIds: inserted.every(Boolean) ? candidates.map((delivery) => delivery._id) : await storedDeliveryIds(Deliveries, event, hooks),
   };
 }
@@ -62,10 +61,9 @@ async function storedDeliveryIds(Deliveries: ReturnType<typeof deliveryModel>, e
 const DUPLICATE_KEY = 11000;
 
 /**
- * One plain unordered insert of every candidate, so the unique index decides which are
- * new: an upsert is a read then a write on FerretDB 1.x, and two concurrent publishes of
- * one event could both think they created a delivery. Answers, per candidate, whether
- * this call inserted it.
+ * One unordered insert of every candidate, so the unique index on {eventId, subscriptionId}
+ * decides which are new, in one command: of two concurrent publishes of one event, each
+ * delivery is created by exactly one. Answers, per candidate, whether this call inserted it.
  */
 async function insertUnlessPresent(Deliveries: ReturnType<typeof deliveryModel>, candidates: DeliveryDoc[]): Promise<boolean[]> {
   try {

@@ -5,7 +5,8 @@ import { hookModel } from '../hooks/model.js';
 import { waitFor } from '../testing/wait.js';
 import { fanOut } from './fanout.js';
 import { deliveryModel, type DeliveryDoc } from './model.js';
-import { startWebhookStory, type WebhookStory } from './story.js';
+import { FAST_WEBHOOKS, startWebhookStory, type WebhookStory } from './story.js';
+import { startTestApp } from '../testing/app.js';
 import { createSuccessStamps } from './success-stamps.js';
 
 let story: WebhookStory;
@@ -62,6 +63,35 @@ describe('deliveries created claimed by the process that attempts them', () => {
     await story.waitForRequests('/orphan', 2);
     const [delivery] = await deliveryModel(story.app.connection).find({ eventId: event._id }).lean<DeliveryDoc[]>();
     expect(delivery).toMatchObject({ status: 'succeeded', attemptCount: 1, lockedBy: null });
+  });
+});
+
+describe('claims of a due delivery', () => {
+  it('have exactly one winner among three worker processes, round after round', async () => {
+    await story.subscribe({ event: 'lead.captured', path: '/contended' });
+    const others = [];
+    for (let i = 0; i < 2; i++) {
+      // Processes of one deployment: one database, one encryption key.
+      const config = { ...FAST_WEBHOOKS, ENCRYPTION_KEY: story.app.config.ENCRYPTION_KEY };
+      others.push(await startTestApp({ config, databaseUri: story.app.databaseUri, startScheduler: false }));
+    }
+    try {
+      const workers = [story.app, ...others];
+      const rounds = 10;
+      for (let round = 0; round < rounds; round++) {
+        const event: EventDoc = { _id: `evt_contended_${round}`, workspaceId: story.workspace.workspaceId, type: 'lead.captured', botId: null, test: false, data: {}, createdAt: new Date() };
+        await eventModel(story.app.connection).create(event);
+        const { dueIds } = await fanOut(story.app.connection, event); // pending and due: anyone may claim it
+        expect(dueIds).toHaveLength(1);
+        await Promise.all(workers.flatMap((worker) => [worker.deliveries.attempt(dueIds[0]!), worker.deliveries.attempt(dueIds[0]!)]));
+      }
+      await story.waitForRequests('/contended', rounds);
+      const stored = await deliveryModel(story.app.connection).find({ eventId: /^evt_contended_/ }).lean<DeliveryDoc[]>();
+      expect(stored.map((delivery) => delivery.attemptCount)).toEqual(Array(rounds).fill(1));
+      expect(story.receiver.requests.filter((request) => request.path === '/contended')).toHaveLength(rounds);
+    } finally {
+      for (const other of others) await other.close();
+    }
   });
 });
 

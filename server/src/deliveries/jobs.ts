@@ -2,7 +2,6 @@ import type { Agenda, Job } from 'agenda';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { RuntimeConfig } from '../config.js';
-import { pruneLeases } from '../db/lease.js';
 import { eventModel } from '../events/model.js';
 import { DELIVERY_JOBS, leaseMs, type DeliveryEngine } from './engine.js';
 import { deliveryModel } from './model.js';
@@ -56,12 +55,11 @@ export async function scheduleDeliveryJobs({ agenda, config }: Pick<DeliveryJobs
  * Deletes finished deliveries and events older than the retention. Held deliveries (a paused
  * subscription) are never dropped, and neither is an event one of them still needs.
  */
-export async function removeExpired(connection: Connection, retentionDays: number, now = new Date()): Promise<{ events: number; deliveries: number; leases: number }> {
+export async function removeExpired(connection: Connection, retentionDays: number, now = new Date()): Promise<{ events: number; deliveries: number }> {
   const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
   const Deliveries = deliveryModel(connection);
   const deliveries = await Deliveries.deleteMany({ createdAt: { $lt: cutoff }, status: { $in: ['succeeded', 'failed'] } });
   const stillNeeded = await Deliveries.distinct('eventId', { createdAt: { $lt: cutoff } });
   const events = await eventModel(connection).deleteMany({ createdAt: { $lt: cutoff }, _id: { $nin: stillNeeded } });
-  const leases = await pruneLeases(connection, cutoff);
-  return { events: events.deletedCount, deliveries: deliveries.deletedCount, leases };
+  return { events: events.deletedCount, deliveries: deliveries.deletedCount };
 }

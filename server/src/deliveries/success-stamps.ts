@@ -10,7 +10,7 @@ export interface SuccessStamps {
 /**
  * Keeps each subscription's `lastSuccessAt` with at most one write per subscription per
  * `intervalMs`: under load every delivery of one subscription would otherwise update the
- * same document (on FerretDB 1.x, a read and a write each). A subscription's first success
+ * same document, a write per delivery for a value read only by the pause decision. A subscription's first success
  * in a while is written at once; later ones within the interval are folded into one
  * write at its end, so the newest time is always stored within an interval. A crash
  * loses at most that interval's stamp, which only delays a pause decision by as much.

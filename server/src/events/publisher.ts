@@ -79,7 +79,7 @@ async function storeEvent(Events: ReturnType<typeof eventModel>, input: PublishE
     createdAt: new Date(),
   };
   try {
-    // A plain insert: the unique _id decides, atomically on FerretDB 1.x too (an upsert there is a read then a write).
+    // A plain insert: the unique _id decides which of two concurrent publishes of one id stores it.
     await Events.create(candidate);
     return { event: candidate, duplicate: false };
   } catch (error) {

@@ -24,8 +24,7 @@ export interface HookDoc {
   secrets: SealedSecret[];
   /**
    * Failed deliveries count towards a pause from here (creation, or the last resume).
-   * Counters are counted from the deliveries, never kept with $inc: FerretDB 1.x loses
-   * concurrent increments.
+   * The counters themselves are counted from the deliveries (see stats.ts).
    */
   failuresCountedFrom: Date;
   lastSuccessAt: Date | null;

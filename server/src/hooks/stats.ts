@@ -11,8 +11,9 @@ export interface HookStats {
 
 /**
  * Counts a subscription's outcomes from its deliveries (within the retention). Counting
- * instead of keeping $inc counters keeps them exact on FerretDB 1.x, whose concurrent
- * increments lose updates.
+ * rather than keeping $inc counters beside them leaves one source of truth: replays,
+ * recoveries, resumes and retention never have to correct a counter. Each count is served
+ * by the {subscriptionId, status} index.
  */
 export async function hookStats(connection: Connection, hook: Pick<HookDoc, '_id' | 'lastSuccessAt' | 'failuresCountedFrom'>): Promise<HookStats> {
   const Deliveries = deliveryModel(connection);

@@ -12,7 +12,7 @@ export interface IdempotencyRecordDoc {
   /** The answer's JSON text, encrypted (it may carry a secret shown once), replayed as is. */
   body: string | null;
   createdAt: Date;
-  /** Read as "gone" once past, whether or not the sweep has deleted it yet (no TTL index on FerretDB). */
+  /** Read as "gone" once past, whether or not the sweep has deleted it yet (the embedded database has no TTL index). */
   expiresAt: Date;
   /** An in-flight record older than this belongs to a crashed request and may be taken over. */
   lockedUntil: Date;

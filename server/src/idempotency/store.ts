@@ -1,5 +1,4 @@
 import type { Connection } from 'mongoose';
-import { acquireLease } from '../db/lease.js';
 import { idempotencyRecordModel, type IdempotencyRecordDoc } from './model.js';
 
 const LOCK_MS = 60_000;
@@ -50,12 +49,12 @@ export function createIdempotencyStore(connection: Connection) {
         return (await insert(input, now)) ? { owned: true } : this.claim(input, now);
       }
       if (record.state === 'in_flight' && record.lockedUntil <= now && record.fingerprint === input.fingerprint) {
-        // The first request's process died: one retry (the lease winner) takes the key over.
-        const lease = await acquireLease(connection, `idempotency:${input.id}:${record.lockedUntil.getTime()}`, 'takeover', LOCK_MS);
-        if (lease) {
-          await Records.updateOne({ _id: input.id }, { $set: { lockedUntil: new Date(now.getTime() + LOCK_MS) } });
-          return { owned: true };
-        }
+        // The first request's process died: one retry (the one whose conditional update wins) takes the key over.
+        const takeover = await Records.updateOne(
+          { _id: input.id, state: 'in_flight', lockedUntil: record.lockedUntil },
+          { $set: { lockedUntil: new Date(now.getTime() + LOCK_MS) } },
+        );
+        if (takeover.modifiedCount === 1) return { owned: true };
       }
       return { owned: false, record };
     },

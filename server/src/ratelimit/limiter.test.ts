@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Connection } from 'mongoose';
-import { connectTwice } from '../testing/index.js';
+import mongoose, { type Connection } from 'mongoose';
+import { connectTwice, testServerUri } from '../testing/index.js';
 import { createRateLimiter, type RateLimitDecision } from './limiter.js';
-import { rateLimitHeadModel, rateLimitTicketModel } from './model.js';
+import { rateLimitBucketModel } from './model.js';
 
-// Each limiter stands for one server process: its own views and queue; two connections.
+// Each limiter stands for one server process; two connections to one database.
 let first: Connection;
 let second: Connection;
 let close: () => Promise<void>;
@@ -19,15 +19,8 @@ const newKey = () => `key_${++keys}`;
 let offset = 0; // how far the limiters' clock runs ahead of the real one
 const clock = () => Date.now() + offset;
 const limiterOn = (connection: Connection, max: number) => createRateLimiter(connection, { max, windowMs: WINDOW, clock });
-const ticketNumbers = async (key: string) =>
-  (await rateLimitTicketModel(first).find({ key }, { n: 1 }).lean()).map((ticket) => ticket.n).sort((a, b) => a - b);
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
-
-/** Moves the clock on to just after ticket `n` of `key` left the window (instead of waiting). */
-async function passWindowOf(key: string, n: number) {
-  const ticket = await rateLimitTicketModel(first).findById(`${key}#${n}`).lean();
-  offset = ticket!.at + WINDOW + 1 - Date.now();
-}
+const hitsOf = async (key: string) => (await rateLimitBucketModel(first).findById(key).lean())?.hits ?? [];
 
 describe('rate limiter', () => {
   it('admits exactly max of a burst raced by three processes, each with an exact Remaining', async () => {
@@ -37,76 +30,73 @@ describe('rate limiter', () => {
     const burst = () => Promise.all(range(0, 44).map((i) => limiters[i % 3]!.hit(key)));
     const remainingOf = (decisions: RateLimitDecision[]) => decisions.filter((d) => d.allowed).map((d) => d.remaining).sort((a, b) => a - b);
 
-    expect(remainingOf(await burst())).toEqual(range(0, max - 1));
-    expect(await ticketNumbers(key)).toEqual(range(1, max));
+    const firstBurst = await burst();
+    expect(remainingOf(firstBurst)).toEqual(range(0, max - 1));
+    expect(firstBurst.filter((d) => !d.allowed).every((d) => d.resetSeconds > 0 && d.resetSeconds <= 60)).toBe(true);
 
-    await passWindowOf(key, max); // the whole burst has left the window
+    offset = Math.max(...(await hitsOf(key))) + WINDOW + 1 - Date.now(); // the whole burst has left the window
     expect(remainingOf(await burst())).toEqual(range(0, max - 1));
-    expect(await ticketNumbers(key)).toEqual(range(1, 2 * max)); // numbering carried on, no gap
   });
 
-  it('counts in Remaining only the tickets still inside the window, whoever took them', async () => {
+  it('counts in Remaining only the requests still inside the window, whichever process admitted them', async () => {
     const a = limiterOn(first, 10);
     const b = limiterOn(second, 10);
     const key = newKey();
-    const aSecondLater = () => (offset += 1_000);
     for (let i = 0; i < 3; i++) {
       await a.hit(key);
-      aSecondLater();
+      offset += 1_000;
     }
     expect((await b.hit(key)).remaining).toBe(6);
-    await passWindowOf(key, 2); // tickets 1 and 2 leave the window
+    const [, second_] = await hitsOf(key);
+    offset = second_! + WINDOW + 1 - Date.now(); // the first two leave the window
     expect((await a.hit(key)).remaining).toBe(7); // 3, 4, 5 inside
     expect((await b.hit(key)).remaining).toBe(6); // 3…6 inside
   });
 
-  it('sweeps a key’s tickets up to its stored head (seen on two runs), and numbers on from the head', async () => {
+  it('refuses until the oldest request in the window leaves it, and says when', async () => {
+    const limiter = limiterOn(first, 2);
     const key = newKey();
-    const longAgo = clock() - 3 * WINDOW;
-    await rateLimitTicketModel(first).insertMany(
-      range(1, 5).map((n) => ({ _id: `${key}#${n}`, key, n, at: longAgo + n, expiresAt: new Date(longAgo + n + WINDOW) })),
-    );
-    await rateLimitHeadModel(first).create({ _id: key, n: 4 });
-
-    const sweeper = limiterOn(first, 3);
-    await sweeper.sweep();
-    expect(await ticketNumbers(key)).toEqual(range(1, 5)); // the first run only notes the head
-    await sweeper.sweep();
-    expect(await ticketNumbers(key)).toEqual([4, 5]);
-
-    const decision = await limiterOn(second, 3).hit(key); // a process that never saw the key
-    expect(decision).toMatchObject({ allowed: true, remaining: 2 });
-    expect(await ticketNumbers(key)).toEqual([4, 5, 6]);
+    await limiter.hit(key);
+    offset += 10_000;
+    await limiter.hit(key);
+    const refused = await limiter.hit(key);
+    expect(refused).toMatchObject({ allowed: false, remaining: 0, resetSeconds: 50 });
+    offset += 50_001;
+    expect(await limiter.hit(key)).toMatchObject({ allowed: true, remaining: 0 });
   });
 
-  it('continues a key used before heads were stored from its newest ticket', async () => {
-    const key = newKey();
-    const now = clock();
-    await rateLimitTicketModel(first).insertMany(
-      range(1, 3).map((n) => ({ _id: `${key}#${n}`, key, n, at: now - 1_000 + n, expiresAt: new Date(now + WINDOW) })),
-    );
-    expect(await limiterOn(first, 5).hit(key)).toMatchObject({ allowed: true, remaining: 1 });
-    expect(await ticketNumbers(key)).toEqual([1, 2, 3, 4]);
-    expect((await rateLimitHeadModel(first).findById(key).lean())?.n).toBe(4);
-  });
-
-  it('reads and writes tickets by _id only, a few commands a request', async () => {
-    const key = newKey();
-    await limiterOn(first, 3).hit(key); // stores the head
-    const commands: { collection: string; method: string; filter: Record<string, unknown> }[] = [];
-    second.set('debug', (collection: string, method: string, ...args: unknown[]) => {
-      if (collection.startsWith('ratelimit')) commands.push({ collection, method, filter: args[0] as Record<string, unknown> });
-    });
+  it('admits a request with one database command and keeps at most max times per key', async () => {
+    const url = new URL(testServerUri());
+    url.pathname = `/${first.db!.databaseName}`;
+    const monitored = await mongoose.createConnection(url.toString(), { monitorCommands: true }).asPromise();
+    await rateLimitBucketModel(monitored).init(); // the collection and its index exist before counting
+    const commands: string[] = [];
+    monitored.getClient().on('commandStarted', (event) => commands.push(event.commandName));
     try {
-      const fresh = limiterOn(second, 3); // a process that has not seen the key yet
-      const decisions = [];
-      for (let i = 0; i < 4; i++) decisions.push(await fresh.hit(key));
-      expect(decisions.map((d) => d.allowed)).toEqual([true, true, false, false]);
+      const key = newKey();
+      const limiter = limiterOn(monitored, 3);
+      await limiter.hit(key); // creates the bucket (and mongoose may create indexes first)
+      commands.length = 0;
+      for (let i = 0; i < 2; i++) await limiter.hit(key);
+      expect(commands).toEqual(['findAndModify', 'findAndModify']);
+      expect(await hitsOf(key)).toHaveLength(3);
+      offset += WINDOW + 1;
+      await limiter.hit(key);
+      expect(await hitsOf(key)).toHaveLength(3); // the oldest was dropped, not kept
     } finally {
-      second.set('debug', false);
+      await monitored.close();
     }
-    expect(commands.length).toBeGreaterThan(0);
-    for (const { filter } of commands) expect(typeof filter._id).toBe('string');
-    expect(commands.length).toBeLessThanOrEqual(4 * 3);
+  });
+
+  it('sweeps buckets of keys idle for a window', async () => {
+    const limiter = limiterOn(first, 3);
+    const idle = newKey();
+    const busy = newKey();
+    await limiter.hit(idle);
+    offset += WINDOW + 1;
+    await limiter.hit(busy);
+    expect(await limiter.sweep()).toBeGreaterThanOrEqual(1);
+    expect(await rateLimitBucketModel(first).exists({ _id: idle })).toBeNull();
+    expect(await rateLimitBucketModel(first).exists({ _id: busy })).not.toBeNull();
   });
 });

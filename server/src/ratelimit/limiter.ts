@@ -1,6 +1,6 @@
+import type { Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { createTicketChains, type ChainView } from './chain.js';
-import { createKeyedQueue } from './queue.js';
+import { rateLimitBucketModel, type RateLimitBucketDoc } from './model.js';
 
 export interface RateLimitOptions {
   max: number;
@@ -20,112 +20,63 @@ export interface RateLimitDecision {
   resetSeconds: number;
 }
 
-const MAX_ATTEMPTS = 50;
+const DUPLICATE_KEY = 11000;
+/** Two first requests of a key racing to create its bucket: the loser tries again, a few times at most. */
+const MAX_ATTEMPTS = 5;
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
 /**
- * An exact sliding-window limiter in MongoDB, shared by every process. Each admitted
- * request takes the next ticket of its key (`<key>#<n>`); ticket n may be taken only
- * when ticket n − max is older than the window, so no window ever holds more than
- * `max` tickets. Refused requests write nothing.
- *
- * Taking a ticket is an insert under a unique `_id`, the one operation FerretDB 1.x
- * makes atomic: its conditional updates and `$inc` are not (concurrent callers can
- * all "win"), and it ignores `$push` `$slice`, so counters or capped arrays over-admit.
- * Everything is read by `_id` (see chain.ts). Requests of one key wait for each other
- * within a process, so only other processes contend for a ticket; this process's view of
- * each key carries the next number and the times `Remaining` is counted from.
+ * An exact sliding-window limiter in MongoDB, shared by every process, in one atomic
+ * command per admitted request: a conditional upsert that pushes the request's time into
+ * the key's bucket (keeping the newest `max`, sorted) only while the window has room. When
+ * it has none the condition fails, the upsert collides with the existing bucket on `_id`,
+ * and one read of the bucket tells when a slot frees up. Refused requests write nothing.
  */
 export function createRateLimiter(connection: Connection, { max, windowMs, clock = Date.now }: RateLimiterOptions) {
-  const chains = createTicketChains(connection, { windowMs, storeEvery: max });
-  const views = new Map<string, ChainView>();
-  const queue = createKeyedQueue();
-  const refused = (resetMs: number): RateLimitDecision => ({ allowed: false, limit: max, remaining: 0, resetSeconds: seconds(resetMs) });
+  const Buckets = rateLimitBucketModel(connection);
+  // The driver's collection: the filter below is not one mongoose's casting understands.
+  const buckets = Buckets.collection as unknown as Collection<RateLimitBucketDoc>;
 
-  /** This process's view of `key`, trusted while its head is in the window (the sweep cannot have removed it). */
-  async function viewOf(key: string): Promise<ChainView> {
-    const known = views.get(key);
-    if (known && known.headAt > clock() - windowMs) return known;
-    const located = await chains.locate(key, clock() - windowMs);
-    views.set(key, located);
-    return located;
-  }
+  const admitted = (hits: number[], now: number): RateLimitDecision => {
+    const inside = hits.filter((at) => at > now - windowMs);
+    return { allowed: true, limit: max, remaining: max - inside.length, resetSeconds: seconds((inside[0] ?? now) + windowMs - now) };
+  };
 
-  /** The first of tickets lo…hi still inside the window (hi is): a gallop up from lo, then halving. */
-  async function firstInside(view: ChainView, lo: number, hi: number, cutoff: number): Promise<number> {
-    const inside = async (n: number) => ((await chains.timeOf(view, n)) ?? -Infinity) > cutoff;
-    if (lo >= hi || (await inside(lo))) return Math.min(lo, hi);
-    if (!(await inside(hi - 1))) return hi;
-    let outside = lo;
-    let found = hi - 1;
-    for (let step = 1; outside + step < found; step *= 2) {
-      if (await inside(outside + step)) found = outside + step;
-      else outside += step;
+  /** Admits the request (the bucket after it), or null when the window is full. */
+  async function take(key: string, now: number): Promise<number[] | null> {
+    const roomLeft = [{ [`hits.${max - 1}`]: { $exists: false } }, { 'hits.0': { $lte: now - windowMs } }];
+    try {
+      const bucket = await buckets.findOneAndUpdate(
+        { _id: key, $or: roomLeft },
+        { $push: { hits: { $each: [now], $sort: 1, $slice: -max } }, $set: { expiresAt: new Date(now + windowMs) } },
+        { upsert: true, returnDocument: 'after', projection: { hits: 1 } },
+      );
+      return bucket?.hits ?? [now];
+    } catch (error) {
+      if ((error as { code?: number }).code === DUPLICATE_KEY) return null;
+      throw error;
     }
-    while (found - outside > 1) {
-      const middle = Math.floor((outside + found) / 2);
-      if (await inside(middle)) found = middle;
-      else outside = middle;
-    }
-    return found;
-  }
-
-  /** Raises the view's floor to `first`, dropping the times of tickets below it. */
-  function forgetBelow(view: ChainView, first: number): void {
-    if (first - view.floor <= view.times.size) {
-      for (let n = view.floor; n < first; n++) view.times.delete(n);
-    } else {
-      for (const n of view.times.keys()) if (n < first) view.times.delete(n);
-    }
-    view.floor = first;
-  }
-
-  /** Counts the window after ticket n was taken at `now`; forgets the times that left it. */
-  async function admitted(view: ChainView, n: number, now: number): Promise<RateLimitDecision> {
-    const first = await firstInside(view, Math.max(view.floor, n - max + 1), n, now - windowMs);
-    forgetBelow(view, first);
-    await chains.storeHead(view, now);
-    const firstAt = view.times.get(first) ?? now;
-    return { allowed: true, limit: max, remaining: max - (n - first + 1), resetSeconds: seconds(firstAt + windowMs - now) };
-  }
-
-  async function attempt(view: ChainView): Promise<RateLimitDecision | 'taken'> {
-    const n = view.head + 1;
-    const now = Math.max(clock(), view.headAt);
-    const cutoff = now - windowMs;
-    const boundary = n - max;
-    if (boundary >= view.floor) {
-      const cached = view.times.get(boundary);
-      // A boundary known to be out stays out; one that would refuse is read again first.
-      const at = cached !== undefined && cached <= cutoff ? cached : await chains.fresh(view, boundary);
-      if (at !== null && at > cutoff) return refused(at + windowMs - now);
-    }
-    if (await chains.take(view, n, now)) return admitted(view, n, now);
-    await chains.advance(view, n); // another process took n: move to its newest ticket
-    return 'taken';
   }
 
   return {
-    hit(key: string): Promise<RateLimitDecision> {
-      return queue.run(key, async () => {
-        const view = await viewOf(key);
-        for (let i = 0; i < MAX_ATTEMPTS; i++) {
-          const decision = await attempt(view);
-          if (decision !== 'taken') return decision;
+    async hit(key: string): Promise<RateLimitDecision> {
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        const now = clock();
+        const hits = await take(key, now);
+        if (hits) return admitted(hits, now);
+        const bucket = await buckets.findOne({ _id: key }, { projection: { hits: 1 } });
+        const oldest = bucket?.hits[0];
+        // Full: the oldest kept request is inside the window (else the bucket was just created by a racing request).
+        if (bucket && bucket.hits.length >= max && oldest !== undefined && oldest > now - windowMs) {
+          return { allowed: false, limit: max, remaining: 0, resetSeconds: seconds(oldest + windowMs - now) };
         }
-        // Other processes kept taking this key's tickets first: ask this request to retry.
-        return refused(1000);
-      });
+      }
+      return { allowed: false, limit: max, remaining: 0, resetSeconds: 1 };
     },
 
-    /**
-     * Deletes tickets that left the window at least a window ago (keeping each key's
-     * head, see chain.ts), and forgets views of keys idle for a window. The extra window
-     * keeps a ticket around while any view that trusts it could still number after it.
-     */
+    /** Deletes the buckets of keys idle for a whole window. */
     async sweep(now = clock()): Promise<number> {
-      for (const [key, view] of views) if (view.headAt <= now - windowMs) views.delete(key);
-      return chains.sweep(now);
+      return (await Buckets.deleteMany({ expiresAt: { $lt: new Date(now) } })).deletedCount;
     },
   };
 }

@@ -9,8 +9,8 @@ const SWEEP_EVERY_MS = 60_000;
 
 /**
  * Per-API-key rate limit (after auth): `RateLimit-*` headers on every answer, 429 with
- * `Retry-After` over the limit. Stale buckets are swept at most once a minute per
- * process instead of by a TTL index, which FerretDB 1.x lacks.
+ * `Retry-After` over the limit. Idle buckets are swept at most once a minute per
+ * process (the embedded database has no TTL indexes).
  */
 export function rateLimit({ connection, logger, ...options }: RateLimitOptions & { connection: Connection; logger: Logger }): Middleware {
   const limiter = createRateLimiter(connection, options);

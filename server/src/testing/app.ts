@@ -22,6 +22,8 @@ export interface TestApp {
   agenda: Agenda;
   /** The webhook delivery engine of this app (in-process first attempts; retries need `startScheduler`). */
   deliveries: DeliveryEngine;
+  /** Its database: another app started with it shares the data, as a second process would. */
+  databaseUri: string;
   /** fetch() against the app: `request('/api/v1/bots', {headers})`. */
   request(path: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
@@ -36,7 +38,7 @@ export interface StartTestAppOptions {
 }
 
 /** The real app on a fresh database, listening on 127.0.0.1 on a free port. */
-export async function startTestApp(options: StartTestAppOptions = {}): Promise<TestApp & { databaseUri: string }> {
+export async function startTestApp(options: StartTestAppOptions = {}): Promise<TestApp> {
   const config = testConfig(options.config);
   const databaseUri = options.databaseUri ?? freshDatabaseUri();
   const connection = await connectTestDatabase(databaseUri);

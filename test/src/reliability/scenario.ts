@@ -44,7 +44,9 @@ function platformSettings(options: ReliabilityOptions) {
     WEBHOOK_RETRY_JITTER: 0,
     WEBHOOK_SWEEP_SECONDS: 0.5,
     WORKER_CONCURRENCY: 20,
-    RATE_LIMIT_MAX: 1_000_000,
+    // The run polls the API: a limit it never reaches (10,000 a second).
+    RATE_LIMIT_MAX: 10_000,
+    RATE_LIMIT_WINDOW_SECONDS: 1,
   };
 }
 

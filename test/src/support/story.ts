@@ -42,7 +42,7 @@ export async function startStory(): Promise<Story> {
       WEBHOOK_RETRY_SCHEDULE: [0.3, 0.3],
       WEBHOOK_RETRY_JITTER: 0,
       WEBHOOK_SWEEP_SECONDS: 0.5,
-      RATE_LIMIT_MAX: 100_000, // the story polls the API
+      RATE_LIMIT_MAX: 10_000, // the story polls the API
     },
     startScheduler: true,
   });

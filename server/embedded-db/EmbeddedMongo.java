@@ -1,0 +1,194 @@
+import de.bwaldvogel.mongo.MongoBackend;
+import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.MongoVersion;
+import de.bwaldvogel.mongo.backend.QueryResult;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.wire.message.MongoMessage;
+import de.bwaldvogel.mongo.wire.message.MongoQuery;
+import io.netty.channel.Channel;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * NebulaHex's embedded database: mongo-java-server on a loopback port, started by the Node
+ * server (server/src/db/java-server.ts) and the test run.
+ *
+ * <pre>
+ * java EmbeddedMongo --backend memory|h2 [--file PATH] [--durability commit|fsync|interval]
+ *                    [--host 127.0.0.1] [--port 0] [--lock-wait-ms 10000]
+ * </pre>
+ *
+ * Prints "listening PORT" once it accepts connections. It lives exactly as long as its
+ * parent: the parent holds our stdin open, and when it closes (the parent exited, however it
+ * died) we stop. With the h2 backend, a write is committed to the file before its reply is
+ * sent (grouped across concurrent writers), so an acknowledged write survives a SIGKILL of
+ * this process; "fsync" also forces it to the disk (survives a power cut); "interval" leaves
+ * it to H2's own commit once a second (fastest; the last second can be lost).
+ */
+public final class EmbeddedMongo {
+
+    /** The Node driver (6.x+) refuses servers below wire version 9 (MongoDB 4.4). */
+    static final MongoVersion MONGO_4_4 = new MongoVersion() {
+        @Override public List<Integer> getVersionArray() { return List.of(4, 4, 0); }
+        @Override public int getWireVersion() { return 9; }
+    };
+
+    static final int IO_THREADS = 64;
+
+    public static void main(String[] args) throws Exception {
+        Options options = Options.parse(args);
+        MongoBackend backend = options.backend.equals("memory") ? new MemoryBackend() : openDurable(options);
+        backend.version(MONGO_4_4);
+        MongoServer server = new MongoServer(backend);
+        // A reply waits for its commit on the I/O thread that serves its connection: with a
+        // thread per connection (the server's pool is a few dozen) waiting writers block no one
+        // else and join the same commit, instead of queueing behind netty's 2 x cores threads.
+        server.bind(new InetSocketAddress(options.host, options.port), 1, IO_THREADS);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::shutdown, "shutdown"));
+        System.out.println("listening " + server.getLocalAddress().getPort());
+        System.out.flush();
+        waitForParentToGo(System.in);
+        System.exit(0);
+    }
+
+    /** Returns when stdin reaches its end: our parent closed it or died. */
+    static void waitForParentToGo(InputStream in) {
+        byte[] buffer = new byte[256];
+        try {
+            while (in.read(buffer) != -1) {
+                // The parent never writes; anything it sends is ignored.
+            }
+        } catch (IOException ignored) {
+            // A broken pipe means the same: the parent is gone.
+        }
+    }
+
+    static MongoBackend openDurable(Options options) throws InterruptedException {
+        if (options.file == null) throw new IllegalArgumentException("--backend h2 needs --file PATH");
+        long deadline = System.currentTimeMillis() + options.lockWaitMs;
+        while (true) {
+            try {
+                H2Backend h2 = new H2Backend(options.file);
+                return options.durability.equals("interval") ? h2 : new GroupCommitBackend(h2, options.durability.equals("fsync"));
+            } catch (RuntimeException error) {
+                // H2 locks its file; a database that is still stopping (its parent just died)
+                // releases it within moments. Anything else, or a lock that stays, is fatal.
+                boolean locked = String.valueOf(error.getMessage()).contains("locked");
+                if (!locked) throw error;
+                if (System.currentTimeMillis() > deadline) {
+                    System.err.println("in use: the database file " + options.file + " is locked by another running database process");
+                    System.exit(3);
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    /**
+     * Commits the H2 store before a write's reply goes out. Writers that finish while a
+     * commit is running share the next one, so N concurrent writes cost about one commit, not N.
+     */
+    static final class GroupCommitBackend implements MongoBackend {
+        /** Commands that never change data: their replies need no commit. */
+        private static final Set<String> READS = Set.of(
+            "find", "getmore", "count", "distinct", "aggregate", "listcollections", "listindexes", "listdatabases",
+            "ping", "hello", "ismaster", "buildinfo", "serverstatus", "dbstats", "collstats", "getlasterror",
+            "endsessions", "killcursors", "getparameter", "getcmdlineopts", "hostinfo", "whatsmyuri", "connectionstatus");
+
+        private final H2Backend delegate;
+        private final boolean fsync;
+        private final AtomicLong writesDone = new AtomicLong();
+        private final Object commitLock = new Object();
+        private long committedUpTo;
+
+        GroupCommitBackend(H2Backend delegate, boolean fsync) {
+            this.delegate = delegate;
+            this.fsync = fsync;
+        }
+
+        private static boolean isRead(Document command) {
+            if (command.isEmpty()) return true;
+            String name = command.keySet().iterator().next().toLowerCase();
+            if (!name.equals("aggregate")) return READS.contains(name);
+            // $out and $merge make an aggregation a write.
+            return !String.valueOf(command.get("pipeline")).matches("(?s).*\\$(out|merge).*");
+        }
+
+        /** Returns once a commit that started after this caller's write has finished. */
+        private void commitCovering() {
+            long mine = writesDone.incrementAndGet();
+            synchronized (commitLock) {
+                if (committedUpTo >= mine) return;
+                long upTo = writesDone.get();
+                delegate.getMvStore().commit();
+                if (fsync) delegate.getMvStore().sync();
+                committedUpTo = upTo;
+            }
+        }
+
+        @Override public Document handleMessage(MongoMessage message) {
+            try {
+                return delegate.handleMessage(message);
+            } finally {
+                if (!isRead(message.getDocument())) commitCovering();
+            }
+        }
+
+        @Override public Document handleCommand(Channel channel, String database, String command, Document query) {
+            try {
+                return delegate.handleCommand(channel, database, command, query);
+            } finally {
+                if (!isRead(query)) commitCovering();
+            }
+        }
+
+        @Override public void dropDatabase(String database) {
+            delegate.dropDatabase(database);
+            commitCovering();
+        }
+
+        @Override public QueryResult handleQuery(MongoQuery query) { return delegate.handleQuery(query); }
+        @Override public void handleClose(Channel channel) { delegate.handleClose(channel); }
+        @Override public Collection<Document> getCurrentOperations(MongoQuery query) { return delegate.getCurrentOperations(query); }
+        @Override public Document getServerStatus() { return delegate.getServerStatus(); }
+        @Override public void close() { delegate.close(); }
+        @Override public void closeCursors(List<Long> cursorIds) { delegate.closeCursors(cursorIds); }
+        @Override public Clock getClock() { return delegate.getClock(); }
+        @Override public void enableOplog() { delegate.enableOplog(); }
+        @Override public void disableOplog() { delegate.disableOplog(); }
+        @Override public MongoDatabase resolveDatabase(String database) { return delegate.resolveDatabase(database); }
+        @Override public MongoBackend version(MongoVersion version) { delegate.version(version); return this; }
+    }
+
+    record Options(String backend, String file, String host, int port, String durability, long lockWaitMs) {
+        static Options parse(String[] args) {
+            String backend = "memory", file = null, host = "127.0.0.1";
+            int port = 0;
+            String durability = "commit";
+            long lockWaitMs = 10_000;
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--backend" -> backend = args[++i];
+                    case "--file" -> file = args[++i];
+                    case "--host" -> host = args[++i];
+                    case "--port" -> port = Integer.parseInt(args[++i]);
+                    case "--durability" -> durability = args[++i];
+                    case "--lock-wait-ms" -> lockWaitMs = Long.parseLong(args[++i]);
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
+            }
+            if (!backend.equals("memory") && !backend.equals("h2")) throw new IllegalArgumentException("--backend is memory or h2");
+            if (!Set.of("commit", "fsync", "interval").contains(durability)) throw new IllegalArgumentException("--durability is commit, fsync or interval");
+            return new Options(backend, file, host, port, durability, lockWaitMs);
+        }
+    }
+}
