@@ -100,14 +100,14 @@ describe('error table: transient faults are retried', () => {
     expect(await caught(send)).toMatchObject({ name: 'ThrottledError', delay: 30 });
   });
 
-  it('409 conversation_busy: throttled briefly, not halted', async () => {
-    answer(409, apiError('conversation_busy', 'The conversation is busy: retry in a moment.'));
-    expect(await caught(send)).toMatchObject({ name: 'ThrottledError', delay: 5, message: expect.stringContaining('The conversation is busy') });
-  });
-
   it('409 idempotency_request_in_progress: throttled briefly, not halted', async () => {
     answer(409, apiError('idempotency_request_in_progress', 'A request with this Idempotency-Key is still running.'), { 'Retry-After': '2' });
-    expect(await caught(send)).toMatchObject({ name: 'ThrottledError', delay: 2 });
+    expect(await caught(send)).toMatchObject({ name: 'ThrottledError', delay: 2, message: expect.stringContaining('still running this step from an earlier try') });
+  });
+
+  it('409 idempotency_request_in_progress without Retry-After: throttled for 5 seconds', async () => {
+    answer(409, apiError('idempotency_request_in_progress', 'A request with this Idempotency-Key is still running.'));
+    expect(await caught(send)).toMatchObject({ name: 'ThrottledError', delay: 5 });
   });
 
   it.each([500, 502, 504])('%i: a retryable error naming the request id', async (status) => {

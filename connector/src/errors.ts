@@ -10,7 +10,7 @@ import type { RequestSubject } from './client.js';
  *   the step stops with the sentence below, and the Zap stays on (z.errors.Error would count
  *   toward Zapier turning the Zap off).
  * - 401 raises ExpiredAuthError: Zapier asks the user to reconnect.
- * - 429 and 503, and the two 409s that only mean "not now", raise ThrottledError with the
+ * - 429 and 503, and the 409 that only means "not now", raise ThrottledError with the
  *   server's Retry-After: Zapier retries the step after that delay.
  * - Any other 5xx, and a 2xx that is not JSON, raise z.errors.Error naming the request id:
  *   a transient fault Zapier may replay, with the id NebulaHex support needs.
@@ -22,8 +22,8 @@ export const API_KEYS_PAGE = 'https://nebulahex.com/settings/api-keys';
 /** Retry-After when the server sends none: 429 (a rate-limit window) and everything else. */
 const DEFAULT_DELAY_SECONDS = { rateLimited: 60, other: 30 } as const;
 
-/** 409 codes that only mean "retry in a moment", not a problem with the Zap's data. */
-const TRANSIENT_CONFLICTS = new Set(['conversation_busy', 'idempotency_request_in_progress']);
+/** 409 codes that only mean "retry in a moment" (the same step is still running), not a problem with the Zap's data. */
+const TRANSIENT_CONFLICTS = new Set(['idempotency_request_in_progress']);
 
 interface FieldProblem {
   field: string;
@@ -126,7 +126,7 @@ function raiseClientError(z: ZObject, response: HttpResponse): never {
       throw new z.errors.HaltedError(notFoundMessage(response));
     case 409:
       if (TRANSIENT_CONFLICTS.has(errorOf(response).code ?? '')) {
-        throttled(z, response, `NebulaHex is busy with another change to this item: ${serverSays(response, 'retry in a moment.')}`, 5);
+        throttled(z, response, `NebulaHex is still running this step from an earlier try: ${serverSays(response, 'retry in a moment.')}`, 5);
       }
       throw new z.errors.HaltedError(conflictMessage(response));
     case 413:
