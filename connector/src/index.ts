@@ -6,6 +6,7 @@ import sendMessage from './creates/sendMessage.js';
 import { addBearerKey, handleApiErrors } from './middleware.js';
 import { connectorVersion } from './version.js';
 import findConversation from './searches/findConversation.js';
+import findLead from './searches/findLead.js';
 import conversationEscalation from './triggers/conversationEscalation.js';
 import conversationFallback from './triggers/conversationFallback.js';
 import { conversationResolved, newConversation } from './triggers/conversationPolls.js';
@@ -47,5 +48,15 @@ export default defineApp({
   },
   searches: {
     [findConversation.key]: findConversation,
+    [findLead.key]: findLead,
+  },
+  // "Find or Capture Lead": a Zap looks the lead up by email and captures it only when it is new.
+  searchOrCreates: {
+    [findLead.key]: {
+      key: findLead.key,
+      display: { label: 'Find or Capture Lead', description: 'Finds a lead by email address, and captures it on a conversation when there is none.' },
+      search: findLead.key,
+      create: captureLead.key,
+    },
   },
 });
