@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { generateSigningSecret, sampleWebhookBody } from '@nebulahex/shared';
+import { generateSigningSecret } from '@nebulahex/shared';
 import { toRecord } from '../records.js';
 import { api, appTester, buildBundle, caught, operation, useNock } from '../testing/harness.js';
 
