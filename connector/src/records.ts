@@ -54,12 +54,12 @@ export const sampleRecord = (type: EventType): ZapRecord => toRecord(sampleWebho
  * marked as one — `test: true`, ids ending in `_sample`, and the bot named "Sample Bot" — so
  * nobody mistakes it for (or maps it as) a real record.
  */
-export function placeholderRecord(type: EventType, workspaceId: string): ZapRecord {
+export function placeholderRecord(type: EventType): ZapRecord {
   const body = sampleWebhookBody(type);
   const data = Object.fromEntries(
     Object.entries(body.data).map(([key, value]) => [key, key.endsWith('Id') && typeof value === 'string' ? value.replace(/_.*$/, '_sample') : value]),
   );
-  return toRecord({ ...body, workspaceId, test: true, data: { ...data, botName: 'Sample Bot (no real events yet)' } });
+  return toRecord({ ...body, test: true, data: { ...data, botName: 'Sample Bot (no real events yet)' } });
 }
 
 function fieldType(key: string, value: unknown): 'boolean' | 'number' | 'datetime' | 'string' {

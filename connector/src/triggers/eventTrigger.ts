@@ -68,26 +68,26 @@ const perform = (options: EventTriggerOptions) =>
   (async (z, bundle) => [toRecord(verifiedWebhookBody(z, bundle))].filter(keeper(options)(bundle))) satisfies WebhookTriggerPerform;
 
 /** The workspace's recent events of `type` (of the chosen bot), newest first, as records. */
-async function recentRecords(z: ZObject, bundle: Bundle, type: EventType, limit: number): Promise<{ records: ZapRecord[]; workspaceId?: string }> {
+async function recentRecords(z: ZObject, bundle: Bundle, type: EventType, limit: number): Promise<ZapRecord[]> {
   const response = await apiRequest<EventsOut>(z, {
     path: '/events',
     params: { type, botId: botIdOf(bundle), limit },
     subject: { noun: 'bot', id: botIdOf(bundle) },
   });
-  return { records: response.data.events.map(toRecord), workspaceId: response.data.events[0]?.workspaceId };
+  return response.data.events.map(toRecord);
 }
 
 /** Recent real events for the Zap editor's test step; a plainly marked placeholder when there are none yet. */
 const list = (type: EventType, options: EventTriggerOptions) =>
   (async (z, bundle) => {
-    const { records } = await recentRecords(z, bundle, type, RECENT_EVENTS_LIMIT);
+    const records = await recentRecords(z, bundle, type, RECENT_EVENTS_LIMIT);
     const kept = records.filter(keeper(options)(bundle));
-    return kept.length > 0 ? kept : [placeholderRecord(type, 'ws_sample')];
+    return kept.length > 0 ? kept : [placeholderRecord(type)];
   }) satisfies WebhookTriggerPerformList;
 
 /** A polling twin's poll: the latest events, newest first; Zapier deduplicates them by event id. */
 const poll = (type: EventType, options: EventTriggerOptions) =>
-  (async (z, bundle) => (await recentRecords(z, bundle, type, POLL_LIMIT)).records.filter(keeper(options)(bundle))) satisfies PollingTriggerPerform;
+  (async (z, bundle) => (await recentRecords(z, bundle, type, POLL_LIMIT)).filter(keeper(options)(bundle))) satisfies PollingTriggerPerform;
 
 function inputFieldsOf(type: EventType, options: EventTriggerOptions): PlainInputField[] {
   const noun = eventCatalog[type].noun.toLowerCase();
