@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { countersDelta } from './lib/ferretdb-metrics.mjs';
+import { countersDelta } from './lib/db-commands.mjs';
 
 async function load(url, headers, { connections, durationSeconds }) {
   const result = await autocannon({ url, headers, connections, duration: durationSeconds });

@@ -2,7 +2,7 @@
 // (stored, fanned out, signed, delivered by the real server) and are timed on arrival.
 import { eventCatalog } from '@nebulahex/shared';
 import { Pool } from 'undici';
-import { countersDelta } from './lib/ferretdb-metrics.mjs';
+import { countersDelta } from './lib/db-commands.mjs';
 import { cpuSeconds, latencyHistogram, sleep } from './lib/stats.mjs';
 
 const EVENT_TYPE = 'order.lookup'; // changes no conversation: the figures are the delivery path's own

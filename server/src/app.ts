@@ -1,68 +1,40 @@
 import Koa, { type Middleware } from 'koa';
 import Router from '@koa/router';
 import cors from '@koa/cors';
-import type { Agenda } from 'agenda';
-import type { Connection } from 'mongoose';
-import type { Logger } from 'pino';
-import type { RuntimeConfig } from './config.js';
+import type { CreateAppOptions, RouterFactory } from './http/deps.js';
 import './http/state.js';
 import { requestContext } from './http/request-context.js';
 import { errorMiddleware } from './http/error-middleware.js';
 import { jsonBody, requireJson } from './http/body.js';
 import { NotFoundError } from './http/errors.js';
 import { healthRouter } from './health/routes.js';
-import type { EventPublisher } from './events/publisher.js';
 import { apiKeyAuth } from './auth/middleware.js';
+import { createMemoryAuthFailureLimiter, limitAuthFailures } from './auth/failures.js';
 import { rateLimit } from './ratelimit/middleware.js';
 import { idempotency } from './idempotency/middleware.js';
 import { createEncryptor } from './crypto/encryption.js';
 import { internalTokenAuth } from './internal/auth.js';
 import { INTERNAL_PREFIX, PUBLIC_PREFIX } from './openapi/registry.js';
-import { openApiRouter } from './openapi/routes.js';
+import { internalOpenApiRouter, openApiRouter } from './openapi/routes.js';
 import { docsRouter } from './docs/routes.js';
 import { authRouter } from './auth/routes.js';
 import { botsRouter } from './bots/routes.js';
 import { conversationsRouter } from './conversations/routes.js';
 import { actionsRouter } from './actions/routes.js';
 import { provisioningRouter } from './internal/routes.js';
-import type { DeliveryEngine } from './deliveries/engine.js';
 import { hooksRouter } from './hooks/routes.js';
 import { deliveriesRouter } from './deliveries/routes.js';
 import { eventsRouter, ingestEventsRouter } from './events/routes.js';
 import { triggersRouter } from './triggers/routes.js';
+import { countRequests, metricsRouter } from './metrics/routes.js';
 
-/** What the app needs from the outside world; main.ts and the tests provide it. */
-export interface AppDeps {
-  connection: Connection;
-  agenda: Agenda;
-  logger: Logger;
-  /** The one way to emit an event (stores it, then fans it out to subscriptions). */
-  events: EventPublisher;
-  /** Webhook delivery: starts first attempts (in this process, or through a worker for ROLE=api). */
-  deliveries: DeliveryEngine;
-  /** True once the scheduler has started (or, for an API-only process, is connected). */
-  isSchedulerReady: () => boolean;
-}
-
-export interface CreateAppOptions {
-  config: RuntimeConfig;
-  deps: AppDeps;
-}
-
-/** What every router factory receives. */
-export interface RouteFactoryOptions {
-  config: RuntimeConfig;
-  deps: AppDeps;
-}
-
-/** Builds one concept's router; paths are relative to its API (`/bots`, not `/api/v1/bots`). */
-export type RouterFactory = (options: RouteFactoryOptions) => Router;
+export type { AppDeps, CreateAppOptions, RouteFactoryOptions, RouterFactory } from './http/deps.js';
 
 /** The public API (`/api/v1`), behind API key → rate limit → idempotency. Document each route with `documentPublic`. */
 const publicRouters: RouterFactory[] = [authRouter, botsRouter, conversationsRouter, actionsRouter, hooksRouter, deliveriesRouter, eventsRouter, triggersRouter];
 
-/** The internal API (`/internal/v1`), behind the internal token. Document each route with `documentInternal`. */
-const internalRouters: RouterFactory[] = [provisioningRouter, ingestEventsRouter];
+/** The internal API (`/internal/v1`) and its own document, behind the internal token. Document each route with `documentInternal`. */
+const internalRouters: RouterFactory[] = [provisioningRouter, ingestEventsRouter, internalOpenApiRouter];
 
 /** One API: its guards run, in order, before any of its routes (only for paths a route matches). */
 function apiRouter(prefix: string, guards: Middleware[], routers: Router[]): Router {
@@ -86,24 +58,32 @@ const CORS_EXPOSED_HEADERS = [
 export function createApp({ config, deps }: CreateAppOptions): Koa {
   const app = new Koa();
   app.silent = true; // errors are logged by errorMiddleware with their request id
+  // Behind one trusted proxy, the client address is the last X-Forwarded-For entry: the one the proxy added.
+  app.proxy = config.TRUST_PROXY;
+  app.maxIpsCount = config.TRUST_PROXY ? 1 : 0;
   app.use(requestContext(deps.logger));
+  app.use(countRequests(deps.metrics));
   app.use(cors({ allowHeaders: CORS_ALLOWED_HEADERS, exposeHeaders: CORS_EXPOSED_HEADERS, maxAge: 600 }));
   app.use(errorMiddleware());
   app.use(requireJson());
   app.use(jsonBody());
 
+  // One count per client address for both APIs: a key guesser cannot switch APIs to reset it.
+  const authFailures = limitAuthFailures(createMemoryAuthFailureLimiter({ max: config.AUTH_FAILURES_MAX, windowSeconds: config.AUTH_FAILURES_WINDOW_SECONDS }));
   const publicGuards = [
+    authFailures,
     apiKeyAuth(deps),
     rateLimit({ ...deps, max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_SECONDS * 1000 }),
     idempotency({ ...deps, encryptor: createEncryptor(config.ENCRYPTION_KEY), ttlHours: config.IDEMPOTENCY_TTL_HOURS }),
   ];
   const build = (factory: RouterFactory) => factory({ config, deps });
   const routers: Router[] = [
-    healthRouter(deps),
+    healthRouter({ ...deps, config }),
+    metricsRouter(deps, config.INTERNAL_API_TOKEN),
     openApiRouter({ config }), // unauthenticated: mounted before the public API's guards
     docsRouter(),
     apiRouter(PUBLIC_PREFIX, publicGuards, publicRouters.map(build)),
-    apiRouter(INTERNAL_PREFIX, [internalTokenAuth(config.INTERNAL_API_TOKEN)], internalRouters.map(build)),
+    apiRouter(INTERNAL_PREFIX, [authFailures, internalTokenAuth(config.INTERNAL_API_TOKEN)], internalRouters.map(build)),
   ];
   for (const router of routers) app.use(router.routes());
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
-import { CONFIG_KEYS, ConfigError, loadConfig } from './config.js';
+import { CONFIG_KEYS, ConfigError, describeTargetGuards, loadConfig } from './config.js';
 
 const mainJs = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
@@ -36,6 +36,45 @@ describe('loadConfig', () => {
   it('never echoes a secret it refuses', () => {
     expect(() => loadConfig({ INTERNAL_API_TOKEN: 'short-secret' })).toThrow(/INTERNAL_API_TOKEN: must be at least 32 characters$/m);
     expect(() => loadConfig({ INTERNAL_API_TOKEN: 'short-secret' })).not.toThrow(/short-secret/);
+  });
+});
+
+describe('the SSRF guard flags', () => {
+  const MONGODB_URI = 'mongodb://db.example:27017/nebulahex';
+  const guards = (env: NodeJS.ProcessEnv) => {
+    const config = loadConfig(env);
+    return [config.WEBHOOK_ALLOW_HTTP, config.WEBHOOK_ALLOW_PRIVATE_TARGETS];
+  };
+
+  it('keep what the operator set, true or false, on either database', () => {
+    const off = { WEBHOOK_ALLOW_HTTP: 'false', WEBHOOK_ALLOW_PRIVATE_TARGETS: '0' };
+    const on = { WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'yes' };
+    expect(guards(off)).toEqual([false, false]); // embedded database: the case that used to be overridden
+    expect(guards({ ...off, MONGODB_URI })).toEqual([false, false]);
+    expect(guards(on)).toEqual([true, true]);
+    expect(guards({ ...on, MONGODB_URI })).toEqual([true, true]);
+    expect(guards({ WEBHOOK_ALLOW_HTTP: 'false' })).toEqual([false, true]);
+  });
+
+  it('take the development default only when unset: relaxed on the embedded database, strict with MONGODB_URI', () => {
+    expect(guards({})).toEqual([true, true]);
+    expect(guards({ WEBHOOK_ALLOW_HTTP: '', WEBHOOK_ALLOW_PRIVATE_TARGETS: '' })).toEqual([true, true]);
+    expect(guards({ MONGODB_URI })).toEqual([false, false]);
+  });
+
+  it('are described at startup with where each value came from', () => {
+    const env = { WEBHOOK_ALLOW_HTTP: 'false' };
+    expect(describeTargetGuards(loadConfig(env), env)).toEqual({
+      relaxed: true,
+      line:
+        'webhook targets: https only (WEBHOOK_ALLOW_HTTP=false, set by you); private and loopback addresses allowed ' +
+        '(WEBHOOK_ALLOW_PRIVATE_TARGETS unset: the development default of the embedded database). Never run like this in production.',
+    });
+    const production = { MONGODB_URI };
+    expect(describeTargetGuards(loadConfig(production), production)).toEqual({
+      relaxed: false,
+      line: 'webhook targets: https only (WEBHOOK_ALLOW_HTTP unset: the production default); public addresses only (WEBHOOK_ALLOW_PRIVATE_TARGETS unset: the production default)',
+    });
   });
 });
 

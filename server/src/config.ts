@@ -47,6 +47,12 @@ const EnvSchema = z.object({
   RATE_LIMIT_MAX: int(1, 10_000).default(60),
   // Length of the sliding rate-limit window, in seconds.
   RATE_LIMIT_WINDOW_SECONDS: int(1, 86_400).default(60),
+  // Failed authentications (401s) one client address may cause per window before it is answered 429.
+  AUTH_FAILURES_MAX: int(1, 1_000_000).default(30),
+  // Length of that window, in seconds.
+  AUTH_FAILURES_WINDOW_SECONDS: int(1, 86_400).default(60),
+  // Behind a reverse proxy: take the client address from the X-Forwarded-For entry the proxy added.
+  TRUST_PROXY: flag.default(false),
   // How long an Idempotency-Key is remembered, in hours.
   IDEMPOTENCY_TTL_HOURS: int(1, 168).default(24),
   // How long after creation a key may be revealed once more, in minutes.
@@ -60,10 +66,10 @@ const EnvSchema = z.object({
   WEBHOOK_RETRY_JITTER: z.coerce.number().min(0).max(1).default(0.2),
   // Longest Retry-After honoured from a receiver, in seconds.
   WEBHOOK_MAX_RETRY_AFTER_SECONDS: int(0, 604_800).default(86_400),
-  // Allow http:// targets (local development and tests only).
-  WEBHOOK_ALLOW_HTTP: flag.default(false),
-  // Allow private, loopback and link-local targets (local development and tests only).
-  WEBHOOK_ALLOW_PRIVATE_TARGETS: flag.default(false),
+  // Allow http:// targets (local development and tests only). Unset: see TARGET_GUARDS.
+  WEBHOOK_ALLOW_HTTP: flag.optional(),
+  // Allow private, loopback and link-local targets (local development and tests only). Unset: see TARGET_GUARDS.
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: flag.optional(),
   // Consecutive failed deliveries after which a subscription is paused…
   WEBHOOK_PAUSE_AFTER_FAILURES: int(1, 1_000_000).default(50),
   // …provided it has not succeeded for at least this many hours.
@@ -80,10 +86,27 @@ const EnvSchema = z.object({
   RETENTION_DAYS: int(1, 3650).default(30),
 });
 
-export type Config = z.infer<typeof EnvSchema>;
+const TARGET_GUARDS = ['WEBHOOK_ALLOW_HTTP', 'WEBHOOK_ALLOW_PRIVATE_TARGETS'] as const;
+type TargetGuard = (typeof TARGET_GUARDS)[number];
+
+export type Config = Omit<z.infer<typeof EnvSchema>, TargetGuard> & Record<TargetGuard, boolean>;
 
 /** Every variable the server reads (the README's configuration table lists each). */
 export const CONFIG_KEYS = Object.keys(EnvSchema.shape) as (keyof Config)[];
+
+/**
+ * The SSRF guard flags the operator left unset take the development default: relaxed on
+ * the embedded database (the local demo's receivers are local http URLs), strict with
+ * MONGODB_URI. A value the operator set, true or false, always wins.
+ */
+function settleTargetGuards(parsed: z.infer<typeof EnvSchema>): Config {
+  const developmentDefault = parsed.MONGODB_URI === undefined;
+  return {
+    ...parsed,
+    WEBHOOK_ALLOW_HTTP: parsed.WEBHOOK_ALLOW_HTTP ?? developmentDefault,
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: parsed.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? developmentDefault,
+  };
+}
 
 /** Never echoed in error messages. */
 const SECRET_KEYS = new Set(['MONGODB_URI', 'INTERNAL_API_TOKEN', 'ENCRYPTION_KEY']);
@@ -112,7 +135,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       }),
     );
   }
-  return result.data;
+  return settleTargetGuards(result.data);
+}
+
+const isSet = (env: NodeJS.ProcessEnv, key: string) => env[key] !== undefined && env[key] !== '';
+
+/**
+ * The startup line about webhook targets: what the SSRF guard allows and, for each flag,
+ * whether the operator set it or the embedded database's development default applies.
+ * `relaxed` says whether anything beyond https to public addresses is allowed.
+ */
+export function describeTargetGuards(config: Config, env: NodeJS.ProcessEnv = process.env): { relaxed: boolean; line: string } {
+  const source = (key: TargetGuard) =>
+    isSet(env, key) ? `${key}=${config[key]}, set by you` : `${key} unset: ${config.MONGODB_URI ? 'the production default' : 'the development default of the embedded database'}`;
+  const http = `${config.WEBHOOK_ALLOW_HTTP ? 'http:// allowed' : 'https only'} (${source('WEBHOOK_ALLOW_HTTP')})`;
+  const addresses = `${config.WEBHOOK_ALLOW_PRIVATE_TARGETS ? 'private and loopback addresses allowed' : 'public addresses only'} (${source('WEBHOOK_ALLOW_PRIVATE_TARGETS')})`;
+  const relaxed = config.WEBHOOK_ALLOW_HTTP || config.WEBHOOK_ALLOW_PRIVATE_TARGETS;
+  return { relaxed, line: `webhook targets: ${http}; ${addresses}${relaxed ? '. Never run like this in production.' : ''}` };
 }
 
 /** The configuration once boot has settled the secrets (see boot/secrets.ts): what the app runs with. */
@@ -122,6 +161,8 @@ export type RuntimeConfig = Config & Required<Pick<Config, 'ENCRYPTION_KEY' | 'I
 export function testConfig(overrides: Partial<Config> = {}): RuntimeConfig {
   return {
     ...EnvSchema.parse({}),
+    WEBHOOK_ALLOW_HTTP: false,
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: false,
     LOG_LEVEL: 'silent',
     ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     INTERNAL_API_TOKEN: randomBytes(24).toString('base64url'),

@@ -2,7 +2,8 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import mongoose from 'mongoose';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, describeTargetGuards, loadConfig, type Config } from './config.js';
+import { makeDataDirPrivate } from './boot/data-dir.js';
 import { resolveSecrets } from './boot/secrets.js';
 import { createLogger } from './logger.js';
 import { startDatabase } from './db/embedded.js';
@@ -12,6 +13,8 @@ import { createEventPublisher } from './events/publisher.js';
 import { demoBanner, seedDemo, shouldSeedDemo } from './demo/seed.js';
 import { createDeliveryEngine } from './deliveries/engine.js';
 import { defineDeliveryJobs, scheduleDeliveryJobs } from './deliveries/jobs.js';
+import { createMetrics } from './metrics/metrics.js';
+import { countDatabaseCommands } from './metrics/database-gauges.js';
 
 const SHUTDOWN_GRACE_MS = 30_000;
 
@@ -25,22 +28,23 @@ function readConfig(): Config {
   }
 }
 
-/** On the embedded database the demo runs on one machine: its receivers are local http URLs. */
-function allowLocalTargets(config: Config): Config {
-  if (config.MONGODB_URI) return config;
-  return { ...config, WEBHOOK_ALLOW_HTTP: true, WEBHOOK_ALLOW_PRIVATE_TARGETS: true };
-}
-
 async function main(): Promise<void> {
-  const config = await resolveSecrets(allowLocalTargets(readConfig()));
+  const settings = readConfig();
+  if (!settings.MONGODB_URI) {
+    // DATA_DIR holds the embedded database and the generated secrets. The umask makes what
+    // this process and the database it starts create there private (0600 files, 0700 folders).
+    process.umask(0o077);
+    await makeDataDirPrivate(settings.DATA_DIR);
+  }
+  const config = await resolveSecrets(settings);
   const logger = createLogger(config);
   // Agenda's backend answers some database errors (a dropped connection, say) with a promise
   // nobody awaits. A transient error must not take a worker down: the lock on every delivery
   // makes any interrupted work safe to pick up again.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection (the process keeps running)'));
-  if (!config.MONGODB_URI) {
-    logger.warn('embedded database: webhooks may target http:// and private addresses (WEBHOOK_ALLOW_HTTP, WEBHOOK_ALLOW_PRIVATE_TARGETS); never run it like this in production');
-  }
+  const guards = describeTargetGuards(config);
+  if (guards.relaxed) logger.warn(guards.line);
+  else logger.info(guards.line);
   const database = await startDatabase({
     mongodbUri: config.MONGODB_URI,
     dataDir: resolve(config.DATA_DIR, 'db'),
@@ -51,11 +55,13 @@ async function main(): Promise<void> {
   logger.info({ database: database.description }, 'database ready');
 
   const uri = config.MONGODB_URI ?? `${database.uri}/${config.MONGODB_DB}`;
-  const connection = await mongoose.createConnection(uri).asPromise();
+  const connection = await mongoose.createConnection(uri, { monitorCommands: true }).asPromise();
+  const metrics = createMetrics({ processMetrics: true });
+  countDatabaseCommands(metrics, connection);
   const agenda = createScheduler(connection, { name: `${config.ROLE}-${process.pid}`, concurrency: config.WORKER_CONCURRENCY });
   agenda.on('error', (error) => logger.error({ err: error }, 'scheduler error'));
   const sendsInProcess = config.ROLE !== 'api';
-  const deliveries = createDeliveryEngine({ connection, agenda, logger, config, sendsInProcess });
+  const deliveries = createDeliveryEngine({ connection, agenda, logger, config, sendsInProcess, metrics });
   const events = createEventPublisher({ connection, deliveries });
   let schedulerReady = false;
   if (sendsInProcess) {
@@ -71,7 +77,7 @@ async function main(): Promise<void> {
 
   let server: Server | undefined;
   if (config.ROLE !== 'worker') {
-    const app = createApp({ config, deps: { connection, agenda, logger, events, deliveries, isSchedulerReady: () => schedulerReady } });
+    const app = createApp({ config, deps: { connection, agenda, logger, events, deliveries, metrics, isSchedulerReady: () => schedulerReady } });
     server = app.listen(config.PORT, config.HOST);
     await once(server, 'listening');
     const address = server.address();

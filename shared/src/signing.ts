@@ -7,7 +7,8 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
  * The HMAC key is the base64-decoded part of the `whsec_…` secret.
  */
 const SECRET_PREFIX = 'whsec_';
-const DEFAULT_TOLERANCE_SECONDS = 5 * 60;
+/** How far a signature's timestamp may be from the receiver's clock, either way, before the delivery is refused. */
+export const SIGNATURE_TOLERANCE_SECONDS = 5 * 60;
 
 /** A new secret: `whsec_` followed by base64 of 32 random bytes. */
 export function generateSigningSecret(): string {
@@ -109,7 +110,7 @@ export function verifyWebhook(input: {
   if (!parts || !/^\d{1,15}$/.test(parts.timestamp)) return { valid: false, reason: 'missing_headers' };
   const timestamp = Number(parts.timestamp);
   const now = input.now ?? Math.floor(Date.now() / 1000);
-  if (Math.abs(now - timestamp) > (input.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS)) {
+  if (Math.abs(now - timestamp) > (input.toleranceSeconds ?? SIGNATURE_TOLERANCE_SECONDS)) {
     return { valid: false, reason: 'timestamp_out_of_tolerance' };
   }
   return anyEntryMatches(parts.signatures, parts.expected(timestamp)) ? { valid: true } : { valid: false, reason: 'bad_signature' };

@@ -4,7 +4,7 @@ import { apiKeyModel, apiKeyRevealModel } from './model.js';
 
 let testApp: TestApp;
 beforeAll(async () => {
-  testApp = await startTestApp();
+  testApp = await startTestApp({ config: { AUTH_FAILURES_MAX: 1_000 } }); // these tests fail authentication on purpose, many times (limits: failures.test.ts)
 });
 afterAll(() => testApp.close());
 

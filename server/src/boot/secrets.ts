@@ -32,7 +32,7 @@ export async function resolveSecrets(config: Config): Promise<RuntimeConfig> {
     INTERNAL_API_TOKEN: randomBytes(32).toString('base64url'),
   };
   if (!stored) {
-    await mkdir(config.DATA_DIR, { recursive: true });
+    await mkdir(config.DATA_DIR, { recursive: true, mode: 0o700 });
     await writeFile(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   }
   return {

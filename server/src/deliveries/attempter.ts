@@ -11,7 +11,8 @@ import { deliveryModel, type DeliveryDoc, type DeliveryStatus } from './model.js
 import { classifyAttempt, type RetryPolicy } from './outcome.js';
 import { prepareRequest } from './prepare.js';
 import { abandonDelivery, holdDelivery, recordAttempt, settleSubscription, type PausePolicy } from './record.js';
-import type { Sender, SendResult } from './sender.js';
+import { refusedReason, type Sender, type SendResult } from './sender.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { createSuccessStamps } from './success-stamps.js';
 
 /**
@@ -49,6 +50,7 @@ export interface AttempterDeps {
   config: EngineConfig;
   sender: Sender;
   policy: TargetPolicy;
+  metrics: Metrics;
   /** Queues attempt n + 1 of a delivery for `at` (an Agenda job). */
   scheduleRetry(deliveryId: string, at: Date): Promise<unknown>;
 }
@@ -60,7 +62,7 @@ export interface FreshDelivery {
 }
 
 /** One attempt of one delivery, `claim → prepare → send → record`, for the engine's work queue. */
-export function createAttempter({ connection, logger, config, sender, policy, scheduleRetry }: AttempterDeps): (deliveryId: string, fresh?: FreshDelivery) => Promise<void> {
+export function createAttempter({ connection, logger, config, sender, policy, metrics, scheduleRetry }: AttempterDeps): (deliveryId: string, fresh?: FreshDelivery) => Promise<void> {
   const Deliveries = deliveryModel(connection);
   const Events = eventModel(connection);
   const Hooks = hookModel(connection);
@@ -91,7 +93,7 @@ export function createAttempter({ connection, logger, config, sender, policy, sc
     try {
       await checkBeforeSend(hook.targetUrl, policy);
     } catch (error) {
-      if (error instanceof TargetRefusedError) return { error: `target refused: ${error.reason}`, durationMs: 0, responseExcerpt: '' };
+      if (error instanceof TargetRefusedError) return { error: refusedReason(error), durationMs: 0, responseExcerpt: '' };
       throw error;
     }
     return sender.send(prepareRequest(delivery, event, hook, encryptor));
@@ -127,6 +129,9 @@ export function createAttempter({ connection, logger, config, sender, policy, sc
 
     const result = await send(delivery, event, hook);
     const outcome = classifyAttempt(result, delivery.attemptCount + 1 - delivery.roundStart, retry);
+    metrics.deliveryAttempts.inc({ outcome: outcome.kind });
+    metrics.attemptDuration.observe({ outcome: outcome.kind }, result.durationMs / 1000);
+    if (delivery.attemptCount === 0) metrics.firstAttemptLatency.observe((Date.now() - event.createdAt.getTime()) / 1000);
     const recorded = await recordAttempt(connection, delivery, token, result, outcome);
     if (!recorded) {
       logger.warn({ deliveryId }, 'delivery lock ran out before its attempt was recorded');

@@ -1,13 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { eventCatalog } from '@nebulahex/shared';
 import { waitFor } from '../testing/wait.js';
+import { startWorkerProcess } from '../testing/worker-process.js';
 import { deliveryModel } from './model.js';
 import { startWebhookStory, type WebhookStory } from './story.js';
 
-const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 // Small on purpose: the machine is shared (the full-size run is `npm run test:reliability`).
 const EVENTS = 100;
 const WORKER_CONCURRENCY = 20;
@@ -15,26 +14,12 @@ const WORKER_CONCURRENCY = 20;
 let story: WebhookStory;
 const workers: ChildProcess[] = [];
 
-/** `node server/dist/main.js` as a delivery worker on the test app's database. */
 function startWorker(): ChildProcess {
-  const { config, databaseUri } = story.app as typeof story.app & { databaseUri: string };
-  const worker = spawn(process.execPath, [MAIN], {
-    env: {
-      PATH: process.env.PATH,
-      ROLE: 'worker',
-      MONGODB_URI: databaseUri,
-      ENCRYPTION_KEY: config.ENCRYPTION_KEY,
-      INTERNAL_API_TOKEN: config.INTERNAL_API_TOKEN,
-      WEBHOOK_ALLOW_HTTP: 'true',
-      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
-      WEBHOOK_TIMEOUT_MS: '1000',
-      WEBHOOK_RETRY_SCHEDULE: '0.5,0.5,0.5',
-      WEBHOOK_SWEEP_SECONDS: '2',
-      WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
-      DEMO_SEED: 'false',
-      LOG_LEVEL: 'error',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
+  const worker = startWorkerProcess(story.app, {
+    WEBHOOK_TIMEOUT_MS: '1000',
+    WEBHOOK_RETRY_SCHEDULE: '0.5,0.5,0.5',
+    WEBHOOK_SWEEP_SECONDS: '2',
+    WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
   });
   workers.push(worker);
   return worker;

@@ -147,3 +147,21 @@ describe('failed deliveries', () => {
     expect(last?.headers['x-nebulahex-delivery-id']).toBe(oldest?.id);
   });
 });
+
+describe('replay of a delivery that is not finished', () => {
+  it('answers 409 saying the delivery is still pending and when it goes next, and changes nothing', async () => {
+    await story.close();
+    story = await startWebhookStory({ WEBHOOK_RETRY_SCHEDULE: [60] });
+    story.receiver.respond(() => ({ status: 503 }));
+    const hook = await story.subscribe({ event: 'lead.captured' });
+    await story.publish('lead.captured');
+    const [pending] = await story.waitForDeliveries(hook.id, (list) => list[0]?.status === 'pending' && list[0].attemptCount === 1, 'the first attempt to fail');
+    const replayed = await story.api('POST', `/deliveries/${pending?.id}/replay`);
+    expect(replayed).toEqual({
+      status: 409,
+      body: { error: { code: 'delivery_not_finished', message: `This delivery is still pending: its next attempt is due at ${pending?.nextAttemptAt}. Only a succeeded or failed delivery can be replayed.` } },
+    });
+    const { body: after } = await story.api('GET', `/deliveries/${pending?.id}`);
+    expect(after).toMatchObject({ status: 'pending', attemptCount: 1, nextAttemptAt: pending?.nextAttemptAt });
+  });
+});

@@ -11,6 +11,7 @@ import type { DeliveryClaim } from './fanout.js';
 import { deliveryModel, type DeliveryDoc } from './model.js';
 import { createWorkQueue, type WorkQueue } from './queue.js';
 import { createSender } from './sender.js';
+import type { Metrics } from '../metrics/metrics.js';
 
 export { leaseMs } from './attempter.js';
 
@@ -46,6 +47,7 @@ export interface DeliveryEngineDeps {
   config: EngineConfig;
   /** True where this process sends (ROLE all|worker); an API-only process hands deliveries to the workers. */
   sendsInProcess: boolean;
+  metrics: Metrics;
 }
 
 /** The webhook delivery engine: `prepare → send → record` for each delivery, leased so no two workers send one attempt. */
@@ -89,8 +91,12 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps): DeliveryEngine {
     config,
     sender,
     policy,
+    metrics: deps.metrics,
     // Retries due in the same second share one job (rounded up: never earlier than due).
-    scheduleRetry: (deliveryId, at) => retries.add([deliveryId], Math.ceil(at.getTime() / RETRY_BUCKET_MS) * RETRY_BUCKET_MS),
+    scheduleRetry: (deliveryId, at) => {
+      deps.metrics.retriesScheduled.inc();
+      return retries.add([deliveryId], Math.ceil(at.getTime() / RETRY_BUCKET_MS) * RETRY_BUCKET_MS);
+    },
   });
   /** Deliveries fan-out created claimed by this process, kept until their first attempt starts. */
   const fresh = new Map<string, FreshDelivery>();

@@ -45,6 +45,25 @@ describe('delivery lists', () => {
   });
 });
 
+describe('the CSV export', () => {
+  it('escapes values a spreadsheet would run as a formula', async () => {
+    story.receiver.respond(() => ({ status: 500 }));
+    const hook = await story.subscribe({ event: 'order.lookup' });
+    await story.publish('order.lookup');
+    const [delivery] = await story.waitForDeliveries(hook.id, (list) => list[0]?.status === 'failed', 'the delivery to fail');
+    // No exported field holds receiver-controlled text today; one that does later must not become a formula.
+    const Deliveries = deliveryModel(story.app.connection);
+    const rowsFor = async (failureReason: string) => {
+      await Deliveries.updateOne({ _id: delivery?.id }, { $set: { failureReason } });
+      const response = await story.app.request(`/api/v1/hooks/${hook.id}/deliveries.csv`, { headers: story.workspace.auth });
+      return csvRows(await response.text());
+    };
+    expect((await rowsFor('=HYPERLINK("https://evil.example")'))[0]?.failureReason).toBe(`"'=HYPERLINK(""https://evil.example"")"`);
+    for (const formula of ['+1', '-2', '@SUM(A1)']) expect((await rowsFor(formula))[0]?.failureReason).toBe(`'${formula}`);
+    expect((await rowsFor('the receiver answered 500'))[0]?.failureReason).toBe('the receiver answered 500');
+  });
+});
+
 describe('retention', () => {
   it('removes finished deliveries and events past the retention, keeping held ones and their events', async () => {
     const hook = await story.subscribe({ event: 'order.lookup' });

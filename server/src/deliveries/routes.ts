@@ -5,7 +5,7 @@ import { authOf } from '../auth/middleware.js';
 import type { RouteFactoryOptions } from '../app.js';
 import { createHookService } from '../hooks/service.js';
 import { parseBody, parseQuery } from '../http/validate.js';
-import { documentPublic, IdParam, jsonBodyOf, jsonResponse, notFound } from '../openapi/registry.js';
+import { documentPublic, errorResponse, IdParam, jsonBodyOf, jsonResponse, notFound } from '../openapi/registry.js';
 import { CSV_COLUMNS, deliveryCsvRow, presentDelivery, presentDeliveryDetail } from './presenter.js';
 import { DeliveryDetailOut, DeliveryListOut, DeliveryListQuery, QueuedOut, RecoverIn } from './schema.js';
 import { createDeliveryService } from './service.js';
@@ -25,7 +25,8 @@ export function deliveriesRouter({ config, deps }: RouteFactoryOptions): Router 
 
   router.get('/hooks/:id/deliveries.csv', async (ctx) => {
     const hook = await hooks.find(authOf(ctx).workspaceId, ctx.params.id as string);
-    const csv = stringify({ header: true, columns: [...CSV_COLUMNS], cast: { date: (value) => value.toISOString() } });
+    // escape_formulas: a value starting with = + - @ (or a tab or CR) is prefixed with ' so a spreadsheet never runs it.
+    const csv = stringify({ header: true, columns: [...CSV_COLUMNS], escape_formulas: true, cast: { date: (value) => value.toISOString() } });
     ctx.type = 'text/csv; charset=utf-8';
     ctx.attachment(`${hook._id}-deliveries.csv`);
     ctx.body = csv;
@@ -66,4 +67,4 @@ documentPublic({
 });
 documentPublic({ method: 'post', path: '/hooks/:id/recover', tags: ['Deliveries'], summary: 'Queue again every failed delivery since a time', request: { params: hookParam, body: jsonBodyOf(RecoverIn) }, responses: { 202: jsonResponse('How many deliveries were queued.', QueuedOut), 404: notFound } });
 documentPublic({ method: 'get', path: '/deliveries/:id', tags: ['Deliveries'], summary: 'A delivery with every attempt', request: { params: deliveryParam }, responses: { 200: jsonResponse('The delivery.', DeliveryDetailOut), 404: notFound } });
-documentPublic({ method: 'post', path: '/deliveries/:id/replay', tags: ['Deliveries'], summary: 'Send a finished delivery again', request: { params: deliveryParam }, responses: { 202: jsonResponse('Queued.', QueuedOut), 404: notFound } });
+documentPublic({ method: 'post', path: '/deliveries/:id/replay', tags: ['Deliveries'], summary: 'Send a finished delivery again', request: { params: deliveryParam }, responses: { 202: jsonResponse('Queued.', QueuedOut), 404: notFound, 409: errorResponse('`delivery_not_finished`: the delivery is still pending, being sent or held; the message says what will happen to it.'), 410: errorResponse('`hook_deleted`: the subscription of this delivery was deleted.') } });

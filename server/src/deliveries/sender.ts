@@ -1,5 +1,6 @@
 import type { LookupFunction } from 'node:net';
 import { Agent, request } from 'undici';
+import { TargetRefusedError } from '../net/ssrf.js';
 import type { AttemptResult } from './outcome.js';
 
 export interface SendRequest {
@@ -76,9 +77,22 @@ function headerValue(value: string | string[] | undefined): string | null {
   return (Array.isArray(value) ? value[0] : value) ?? null;
 }
 
-/** A short, secret-free reason: the code of a network error, or the timeout. */
+/** The SSRF guard's refusal somewhere in an error's cause chain (undici wraps what the connect-time lookup throws). */
+function refusalIn(error: unknown): TargetRefusedError | undefined {
+  for (let at = error, depth = 0; at instanceof Error && depth < 5; at = at.cause, depth += 1) {
+    if (at instanceof TargetRefusedError) return at;
+  }
+  return undefined;
+}
+
+/** The reason recorded for a target the SSRF guard refused, before sending or at connect time alike. */
+export const refusedReason = (refusal: TargetRefusedError) => `target refused: ${refusal.reason}`;
+
+/** A short, secret-free reason: the SSRF guard's refusal, the code of a network error, or the timeout. */
 function describeError(error: unknown, signal: AbortSignal, timeoutMs: number): string {
   if (signal.aborted) return `timed out after ${timeoutMs} ms`;
+  const refusal = refusalIn(error);
+  if (refusal) return refusedReason(refusal);
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
   if (cause instanceof Error) {
     const code = (cause as NodeJS.ErrnoException).code;

@@ -1,7 +1,7 @@
 import type { Connection, QueryFilter } from 'mongoose';
 import { paginate, type Page, type PageQuery } from '../db/paginate.js';
 import { hookModel } from '../hooks/model.js';
-import { GoneError, NotFoundError } from '../http/errors.js';
+import { ConflictError, GoneError, NotFoundError } from '../http/errors.js';
 import type { DeliveryEngine } from './engine.js';
 import { deliveryModel, type DeliveryDoc, type DeliveryStatus } from './model.js';
 import { NO_LEASE } from './record.js';
@@ -14,6 +14,17 @@ export interface DeliveryServiceDeps {
 const FINISHED: DeliveryStatus[] = ['succeeded', 'failed'];
 
 export type DeliveryService = ReturnType<typeof createDeliveryService>;
+
+/** Why a delivery that is not finished cannot be replayed, and what will happen to it instead. */
+function notReplayable(delivery: DeliveryDoc): ConflictError {
+  const message =
+    delivery.status === 'held'
+      ? 'This delivery is held because its subscription is paused: resume the subscription to send it. Only a succeeded or failed delivery can be replayed.'
+      : FINISHED.includes(delivery.status)
+        ? 'This delivery was just queued again by another request: it will be sent shortly.'
+        : `This delivery is still ${delivery.status === 'sending' ? 'being sent' : `pending: its next attempt is due at ${delivery.nextAttemptAt.toISOString()}`}. Only a succeeded or failed delivery can be replayed.`;
+  return new ConflictError(message, 'delivery_not_finished');
+}
 
 /** Looking at deliveries and sending finished ones again. */
 export function createDeliveryService({ connection, deliveries }: DeliveryServiceDeps) {
@@ -56,13 +67,17 @@ export function createDeliveryService({ connection, deliveries }: DeliveryServic
       return Deliveries.find({ subscriptionId: hookId }).sort({ _id: -1 }).lean<DeliveryDoc>().cursor();
     },
 
-    /** Sends a finished delivery once more (same delivery and event ids); one still under way is left alone. */
+    /**
+     * Sends a finished delivery once more (same delivery and event ids). One still under
+     * way, or held, is left alone and answered 409 saying what will happen to it.
+     */
     async replay(workspaceId: string, id: string): Promise<void> {
       const delivery = await find(workspaceId, id);
       if (!(await Hooks.exists({ _id: delivery.subscriptionId }))) {
         throw new GoneError('The subscription of this delivery was deleted.', 'hook_deleted');
       }
-      await requeue({ _id: delivery._id }, FINISHED);
+      const requeued = await requeue({ _id: delivery._id }, FINISHED);
+      if (requeued.length === 0) throw notReplayable(delivery);
     },
 
     /** Queues again every failed delivery of the subscription created since `since`. */

@@ -55,21 +55,53 @@ describe('connect-time SSRF guard', () => {
     expect(receiver.requests).toHaveLength(0);
   });
 
+  /** A subscription stored as-is, as if made while its host resolved to a public address (DNS rebinding). */
+  async function subscribeBypassingTheCheck(story: WebhookStory, targetUrl: string): Promise<string> {
+    const hookId = newId('hook');
+    const now = new Date();
+    const sealed = createEncryptor(story.app.config.ENCRYPTION_KEY).encrypt(`whsec_${Buffer.alloc(32, 7).toString('base64')}`);
+    await hookModel(story.app.connection).create({
+      _id: hookId, workspaceId: story.workspace.workspaceId, event: 'lead.captured', targetUrl,
+      botId: null, secrets: [{ sealed, createdAt: now, expiresAt: null }], failuresCountedFrom: now, createdAt: now,
+    });
+    return hookId;
+  }
+
   it('fails the delivery of a subscription whose host resolves to a private address by send time', async () => {
     const story = await startWebhookStory(PRODUCTION_TARGETS);
     try {
-      // Subscribed while the name was public (DNS rebinding): stored as-is, bypassing the subscribe-time check.
       const port = new URL(story.receiver.url()).port;
-      const hookId = newId('hook');
-      const now = new Date();
-      const sealed = createEncryptor(story.app.config.ENCRYPTION_KEY).encrypt(`whsec_${Buffer.alloc(32, 7).toString('base64')}`);
-      await hookModel(story.app.connection).create({
-        _id: hookId, workspaceId: story.workspace.workspaceId, event: 'lead.captured', targetUrl: `http://localhost:${port}/hook`,
-        botId: null, secrets: [{ sealed, createdAt: now, expiresAt: null }], failuresCountedFrom: now, createdAt: now,
-      });
+      const hookId = await subscribeBypassingTheCheck(story, `http://localhost:${port}/hook`);
       await story.publish('lead.captured');
       const [delivery] = await story.waitForDeliveries(hookId, (list) => list[0]?.status === 'failed', 'the refused delivery to fail');
       expect(delivery?.failureReason).toMatch(/private, loopback or reserved/);
+      expect(story.receiver.requests).toHaveLength(0);
+    } finally {
+      await story.close();
+    }
+  });
+
+  it('records each refusal as a failed attempt with the reason, then retries on the normal schedule until the delivery fails', async () => {
+    const story = await startWebhookStory({ ...PRODUCTION_TARGETS, WEBHOOK_RETRY_SCHEDULE: [1, 0.2] });
+    try {
+      const port = new URL(story.receiver.url()).port;
+      const refused = 'target refused: The target host "localhost" resolves to a private, loopback or reserved address; webhooks go to public addresses only.';
+      // Refused at connect time (a host name) and before sending (an IP literal, which Node never looks up): one record either way.
+      for (const [targetUrl, reason] of [[`http://localhost:${port}/hook`, refused], [`http://127.0.0.1:${port}/hook`, refused.replace('"localhost"', '"127.0.0.1"')]] as const) {
+        const hookId = await subscribeBypassingTheCheck(story, targetUrl);
+        await story.publish('lead.captured');
+        const [first] = await story.waitForDeliveries(hookId, (list) => list[0]?.attemptCount === 1, 'the first refused attempt');
+        expect(first).toMatchObject({ status: 'pending', failureReason: reason, lastStatusCode: null });
+        expect(Date.parse(first?.nextAttemptAt ?? '') - Date.parse(first?.updatedAt ?? '')).toBeGreaterThanOrEqual(900); // the schedule's first delay
+        const [last] = await story.waitForDeliveries(hookId, (list) => list[0]?.status === 'failed', 'the retries to run out');
+        const { body: detail } = await story.api('GET', `/deliveries/${last?.id}`);
+        expect(detail.attempts.map((attempt: { outcome: string; error: string; statusCode: null }) => [attempt.outcome, attempt.error, attempt.statusCode])).toEqual([
+          ['retry', reason, null],
+          ['retry', reason, null],
+          ['exhausted', reason, null],
+        ]);
+        expect((await story.api('GET', `/hooks/${hookId}`)).body).toMatchObject({ totalFailed: 1, consecutiveFailures: 1 });
+      }
       expect(story.receiver.requests).toHaveLength(0);
     } finally {
       await story.close();

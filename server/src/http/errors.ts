@@ -87,3 +87,28 @@ function describeIssues(issues: FieldIssue[]): string {
   const fields = [...new Set(issues.map((issue) => issue.field))];
   return fields.length === 0 ? 'The request is not valid.' : `The request is not valid: check ${fields.join(', ')}.`;
 }
+
+/** A body nested deeper than the parser accepts (http/body.ts). */
+export class JsonTooDeepError extends ApiError {
+  constructor(readonly maxDepth: number) {
+    super(400, 'json_too_deep', `The request body nests objects and arrays more than ${maxDepth} levels deep; ${maxDepth} is the limit.`);
+  }
+}
+
+/** A body with a `__proto__` key, which could change an object's prototype in code that copies it. */
+export class ForbiddenJsonKeyError extends ApiError {
+  constructor(readonly path: string) {
+    super(400, 'forbidden_json_key', `The request body contains the key "__proto__" (at ${path}), which is not accepted: remove it.`, [
+      { field: path, message: 'the key "__proto__" is not accepted' },
+    ]);
+  }
+}
+
+/** Too many failed authentications from one client address (auth/failures.ts). */
+export class TooManyAuthFailuresError extends ApiError {
+  constructor(retryAfterSeconds: number) {
+    super(429, 'too_many_auth_failures', `Too many failed authentication attempts from your address: try again in ${retryAfterSeconds} s.`, undefined, {
+      'Retry-After': String(retryAfterSeconds),
+    });
+  }
+}

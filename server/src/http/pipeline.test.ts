@@ -88,7 +88,7 @@ describe('health', () => {
     expect((await app.request('/healthz')).status).toBe(200);
     const ready = await app.request('/readyz');
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { database: true, scheduler: true } });
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { database: true, scheduler: true, sweep: { lastRunAt: null, overdue: false } } });
   });
 });
 

@@ -9,4 +9,9 @@ declare module 'koa' {
     /** Set by apiKeyAuth on the public API; absent elsewhere. */
     auth?: ApiKeyAuth;
   }
+
+  interface Request {
+    /** The parsed JSON body of a POST, PUT or PATCH (http/body.ts); `{}` when it sent none. */
+    body?: unknown;
+  }
 }

@@ -8,7 +8,11 @@ let paths: Record<string, Record<string, { responses: Record<string, unknown> }>
 beforeAll(async () => {
   testApp = await startTestApp();
   workspace = await createWorkspace(testApp);
-  paths = ((await (await testApp.request('/api/v1/openapi.json')).json()) as { paths: typeof paths }).paths;
+  const internal = { headers: { Authorization: `Bearer ${testApp.config.INTERNAL_API_TOKEN}` } };
+  const [publicPaths, internalPaths] = await Promise.all(
+    [testApp.request('/api/v1/openapi.json'), testApp.request('/internal/v1/openapi.json', internal)].map(async (response) => ((await (await response).json()) as { paths: typeof paths }).paths),
+  );
+  paths = { ...publicPaths, ...internalPaths }; // each operation is in one of the two documents
 });
 afterAll(() => testApp.close());
 

@@ -1,15 +1,18 @@
 import { OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { MAX_JSON_DEPTH } from '../http/body.js';
 import { IDEMPOTENCY_KEY_PATTERN } from '../idempotency/middleware.js';
 
 /**
  * Every operation of the public and internal APIs, described with the same zod schemas
- * that validate the requests. Each concept documents its routes beside them with
- * `documentPublic` / `documentInternal`; `openapi/document.ts` turns the registry into
- * the OpenAPI 3.1 document. It is module state on purpose: it holds static
+ * that validate the requests, in two registries: customers read the public document, the
+ * bot engine's team the internal one, and neither sees the other's. Each concept documents
+ * its routes beside them with `documentPublic` / `documentInternal`; `openapi/document.ts`
+ * turns each registry into its OpenAPI 3.1 document. Module state on purpose: static
  * declarations made once at import, never request data.
  */
-export const openApiRegistry = new OpenAPIRegistry();
+export const publicRegistry = new OpenAPIRegistry();
+export const internalRegistry = new OpenAPIRegistry();
 
 export const PUBLIC_PREFIX = '/api/v1';
 export const INTERNAL_PREFIX = '/internal/v1';
@@ -24,12 +27,12 @@ export const ErrorOut = z
   })
   .meta({ id: 'Error' });
 
-openApiRegistry.registerComponent('securitySchemes', 'apiKey', {
+publicRegistry.registerComponent('securitySchemes', 'apiKey', {
   type: 'http',
   scheme: 'bearer',
   description: 'An API key: `Authorization: Bearer nhx_sk_…`.',
 });
-openApiRegistry.registerComponent('securitySchemes', 'internalToken', {
+internalRegistry.registerComponent('securitySchemes', 'internalToken', {
   type: 'http',
   scheme: 'bearer',
   description: 'The internal API token (`INTERNAL_API_TOKEN`) of the bot engine.',
@@ -46,9 +49,15 @@ export const errorResponse = (description: string) => ({ description, content: {
 
 /** What any operation that reads a JSON body may answer before its own validation runs (http/body.ts). */
 const BODY_ERRORS = {
-  400: errorResponse('The body is not a JSON object or array.'),
+  400: errorResponse(`The body is not JSON, not an object or array, nested more than ${MAX_JSON_DEPTH} levels deep (\`json_too_deep\`), or has a \`__proto__\` key (\`forbidden_json_key\`).`),
   413: errorResponse('The body is over 1 MB.'),
   415: errorResponse('The body is not `application/json`.'),
+};
+
+/** Over the per-key rate limit, or too many failed authentications from the caller's address. */
+const TOO_MANY_REQUESTS = {
+  ...errorResponse('Over the rate limit (`rate_limited`), or too many failed authentications from this address (`too_many_auth_failures`): retry after `Retry-After` seconds.'),
+  headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' as const } } },
 };
 
 /** A documented operation; `path` is relative to its API and written as the router writes it (`/bots/:id`). */
@@ -65,7 +74,7 @@ export function documentPublic(route: DocumentedRoute): void {
       'description' in response ? { ...response, headers: RATE_LIMIT_HEADERS } : response,
     ]),
   );
-  openApiRegistry.registerPath({
+  publicRegistry.registerPath({
     ...route,
     path: `${PUBLIC_PREFIX}${toOpenApiPath(route.path)}`,
     security: [{ apiKey: [] }],
@@ -73,21 +82,22 @@ export function documentPublic(route: DocumentedRoute): void {
       ...route.request,
       ...(isPost ? { headers: z.object({ 'Idempotency-Key': z.string().regex(IDEMPOTENCY_KEY_PATTERN).optional().meta({ description: '1–255 printable ASCII characters, no spaces.' }) }) } : {}),
     },
+    // The answers every operation may give, then the route's own (a route's description of a status wins).
     responses: {
-      ...responses,
       401: errorResponse('The API key is missing, malformed, unknown or revoked.'),
       ...(route.request?.body ? BODY_ERRORS : {}),
       // Every POST may answer 422: a malformed Idempotency-Key, or a key reused with another body.
       ...(route.request?.body || route.request?.query || isPost ? { 422: errorResponse('The request is not valid; `details` names each field.') } : {}),
       ...(isPost ? { 409: errorResponse('The conflict named by `code` (e.g. a request with this Idempotency-Key is still running).') } : {}),
-      429: { ...errorResponse('Over the rate limit: retry after `Retry-After` seconds.'), headers: { 'Retry-After': { schema: { type: 'integer' } } } },
+      429: TOO_MANY_REQUESTS,
+      ...responses,
     },
   });
 }
 
 /** Documents an operation of the internal API (`/internal/v1`). */
 export function documentInternal(route: DocumentedRoute): void {
-  openApiRegistry.registerPath({
+  internalRegistry.registerPath({
     ...route,
     path: `${INTERNAL_PREFIX}${toOpenApiPath(route.path)}`,
     tags: route.tags ?? ['Internal'],
@@ -97,6 +107,7 @@ export function documentInternal(route: DocumentedRoute): void {
       401: errorResponse('The internal token is missing or wrong.'),
       ...(route.request?.body ? BODY_ERRORS : {}),
       ...(route.request?.body ? { 422: errorResponse('The request is not valid; `details` names each field.') } : {}),
+      429: TOO_MANY_REQUESTS,
     },
   });
 }

@@ -3,6 +3,7 @@ import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import { authOf } from '../auth/middleware.js';
 import { RateLimitedError } from '../http/errors.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { createRateLimiter, type RateLimitOptions } from './limiter.js';
 
 const SWEEP_EVERY_MS = 60_000;
@@ -12,7 +13,7 @@ const SWEEP_EVERY_MS = 60_000;
  * `Retry-After` over the limit. Idle buckets are swept at most once a minute per
  * process (the embedded database has no TTL indexes).
  */
-export function rateLimit({ connection, logger, ...options }: RateLimitOptions & { connection: Connection; logger: Logger }): Middleware {
+export function rateLimit({ connection, logger, metrics, ...options }: RateLimitOptions & { connection: Connection; logger: Logger; metrics: Metrics }): Middleware {
   const limiter = createRateLimiter(connection, options);
   let lastSweep = 0;
   return async (ctx, next) => {
@@ -26,7 +27,10 @@ export function rateLimit({ connection, logger, ...options }: RateLimitOptions &
       lastSweep = Date.now();
       limiter.sweep().catch((err: unknown) => logger.warn({ err }, 'rate-limit sweep failed'));
     }
-    if (!decision.allowed) throw new RateLimitedError(decision.resetSeconds);
+    if (!decision.allowed) {
+      metrics.rateLimited.inc();
+      throw new RateLimitedError(decision.resetSeconds);
+    }
     await next();
   };
 }

@@ -12,6 +12,8 @@ import { createEventPublisher } from '../events/publisher.js';
 import { createDeliveryEngine, type DeliveryEngine } from '../deliveries/engine.js';
 import { defineDeliveryJobs, scheduleDeliveryJobs } from '../deliveries/jobs.js';
 import { connectTestDatabase, dropTestDatabase, freshDatabaseUri } from './database.js';
+import { createMetrics } from '../metrics/metrics.js';
+import { countDatabaseCommands } from '../metrics/database-gauges.js';
 
 export interface TestApp {
   /** `http://127.0.0.1:<port>` of the running app. */
@@ -41,10 +43,12 @@ export interface StartTestAppOptions {
 export async function startTestApp(options: StartTestAppOptions = {}): Promise<TestApp> {
   const config = testConfig(options.config);
   const databaseUri = options.databaseUri ?? freshDatabaseUri();
-  const connection = await connectTestDatabase(databaseUri);
+  const connection = await connectTestDatabase(databaseUri, { monitorCommands: true });
+  const metrics = createMetrics();
+  countDatabaseCommands(metrics, connection);
   const agenda = createScheduler(connection, { name: 'test', concurrency: 10, processEveryMs: 100 });
   const logger = pino({ level: 'silent' });
-  const deliveries = createDeliveryEngine({ connection, agenda, logger, config, sendsInProcess: config.ROLE !== 'api' });
+  const deliveries = createDeliveryEngine({ connection, agenda, logger, config, sendsInProcess: config.ROLE !== 'api', metrics });
   if (options.startScheduler) {
     defineDeliveryJobs({ agenda, engine: deliveries, connection, logger, config });
     await agenda.start();
@@ -53,7 +57,7 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
     await agenda.ready;
   }
   const events = createEventPublisher({ connection, deliveries });
-  const app = createApp({ config, deps: { connection, agenda, logger, events, deliveries, isSchedulerReady: () => true } });
+  const app = createApp({ config, deps: { connection, agenda, logger, events, deliveries, metrics, isSchedulerReady: () => true } });
   const server: Server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

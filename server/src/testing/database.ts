@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import mongoose, { type Connection } from 'mongoose';
+import mongoose, { type ConnectOptions, type Connection } from 'mongoose';
 
 /** The database server of this test run, started by the jest global setup. */
 export function testServerUri(): string {
@@ -18,8 +18,8 @@ export function freshDatabaseUri(): string {
 }
 
 /** Connects to a fresh database; drop it with `dropTestDatabase`. */
-export async function connectTestDatabase(uri = freshDatabaseUri()): Promise<Connection> {
-  return mongoose.createConnection(uri).asPromise();
+export async function connectTestDatabase(uri = freshDatabaseUri(), options: ConnectOptions = {}): Promise<Connection> {
+  return mongoose.createConnection(uri, options).asPromise();
 }
 
 export async function dropTestDatabase(connection: Connection): Promise<void> {
