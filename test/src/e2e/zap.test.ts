@@ -200,20 +200,20 @@ describe('Capture Lead, New Conversation and Conversation Resolved', () => {
     const { botId, conversationId } = await story.botWithConversation();
     const subscription = await subscribe('lead_captured', '/zap/captured', { botId });
 
-    const lead = await zap.run('creates', 'capture_lead', 'perform', { inputData: { conversationId, email: 'Ada@Example.com', name: 'Ada Lovelace' } });
-    expect(lead).toMatchObject({ id: expect.stringMatching(/^lead_/), conversationId, email: 'Ada@Example.com', firstName: 'Ada', lastName: 'Lovelace' });
+    const lead = await zap.run('creates', 'capture_lead', 'perform', { inputData: { conversationId, email: 'Ada.Capture@Example.com', name: 'Ada Lovelace' } });
+    expect(lead).toMatchObject({ id: expect.stringMatching(/^lead_/), conversationId, email: 'Ada.Capture@Example.com', firstName: 'Ada', lastName: 'Lovelace' });
     const delivered = await waitFor(() => story.receiver.on('/zap/captured').find((request) => JSON.parse(request.body).data.leadId === lead.id), { message: 'lead.captured for the captured lead' });
     const [record] = await performOn('lead_captured', subscription, delivered);
-    expect(record).toMatchObject({ leadId: lead.id, capturedFields__email: 'Ada@Example.com', capturedFields__firstName: 'Ada', capturedFields__lastName: 'Lovelace' });
+    expect(record).toMatchObject({ leadId: lead.id, capturedFields__email: 'Ada.Capture@Example.com', capturedFields__firstName: 'Ada', capturedFields__lastName: 'Lovelace' });
     // The polling twin sees the same record; Find Lead finds the lead by email, in Capture Lead's shape.
     const polled = await zap.run<Array<Record<string, unknown>>>('triggers', 'lead_captured_polling', 'perform', { inputData: { botId } });
     expect(polled.find((event) => event.id === record?.id)).toEqual(record);
-    const found = await zap.run<Array<Record<string, unknown>>>('searches', 'find_lead', 'perform', { inputData: { email: 'ada@example.com' } });
+    const found = await zap.run<Array<Record<string, unknown>>>('searches', 'find_lead', 'perform', { inputData: { email: 'ada.capture@example.com' } });
     const { isRepeat: _isRepeat, ...captured } = lead;
-    expect(found).toEqual([{ ...captured, email: 'ada@example.com' }]);
+    expect(found).toEqual([{ ...captured, email: 'ada.capture@example.com' }]);
 
     const created = await zap.run<Array<Record<string, unknown>>>('triggers', 'new_conversation', 'perform', { inputData: { botId } });
-    expect(created).toEqual([expect.objectContaining({ id: conversationId, lead__email: 'ada@example.com', lead__firstName: 'Ada', botName: expect.stringMatching(/^Website Assistant/) })]);
+    expect(created).toEqual([expect.objectContaining({ id: conversationId, lead__email: 'ada.capture@example.com', lead__firstName: 'Ada', botName: expect.stringMatching(/^Website Assistant/) })]);
     expect(await zap.run('triggers', 'conversation_resolved', 'perform', { inputData: { botId } })).toEqual([]);
 
     const resolved = await zap.run('creates', 'resolve_conversation', 'perform', { inputData: { conversationId } });
