@@ -20,6 +20,9 @@ const project = (name, extra = {}) => ({
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
     '^@nebulahex/shared$': '<rootDir>/../shared/src/index.ts',
+    // The connector's package exports its Zapier bundle (connector/bundle, made by its build);
+    // tests run its source, as they run shared's.
+    '^@nebulahex/zapier$': '<rootDir>/../connector/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',

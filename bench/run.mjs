@@ -75,6 +75,11 @@ async function main() {
     await phase('api', () => measureApi({ server, dbCounters, connections: 10, durationSeconds: QUICK ? 3 : 10 }));
     figures.memoryAfter = await memoryOf(server, memoryFile);
     await phase('queries', () => probeQueries(database.uri, 'nebulahex_bench'));
+  } catch (error) {
+    // What the server logged is the evidence: print its last lines before the folder goes.
+    const log = await readFile(server.logPath, 'utf8').catch(() => '');
+    console.error(`bench: the server's last log lines:\n${log.split('\n').slice(-15).join('\n')}`);
+    throw error;
   } finally {
     await server.stop();
     await receiver.close();

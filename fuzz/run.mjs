@@ -66,7 +66,7 @@ async function fuzzApi({ name, server, documentPath, token, workDir }) {
 
 async function main() {
   await ensureSchemathesis();
-  const server = await startServer({ label: 'fuzz', env: { RATE_LIMIT_MAX: '1000000', AUTH_FAILURES_MAX: '1000000' } });
+  const server = await startServer({ label: 'fuzz', env: { RATE_LIMIT_MAX: '10000', RATE_LIMIT_WINDOW_SECONDS: '1', AUTH_FAILURES_MAX: '1000000' } });
   const workDir = await mkdtemp(join(tmpdir(), 'nebulahex-fuzz-'));
   const runs = [];
   try {

@@ -17,6 +17,19 @@ export function apiUrl(path: string): string {
 }
 
 /**
+ * Where a Zap builder opens a conversation in NebulaHex. The inbox is served from the same host
+ * as the API (`NEBULAHEX_API_URL`), under `/app/conversations/<id>`.
+ */
+export function conversationUrl(conversationId: string): string {
+  return `${apiBaseUrl()}/app/conversations/${encodeURIComponent(conversationId)}`;
+}
+
+/** True when the server answered a repeated Idempotency-Key with the first answer. */
+export function isReplayed(response: HttpResponse): boolean {
+  return response.getHeader('idempotent-replayed') === 'true';
+}
+
+/**
  * What a request is about, in a Zap builder's words. The error middleware reads it (through
  * `middlewareData`) to name the missing thing on a 404 and the fields on a 422.
  */
@@ -36,6 +49,8 @@ export interface ApiRequest {
   subject?: RequestSubject;
   /** Set when the caller decides what a non-2xx status means (e.g. 404 = nothing found). */
   skipThrowForStatus?: boolean;
+  /** Sent as `Idempotency-Key` (creates; see idempotency.ts). */
+  idempotencyKey?: string;
 }
 
 /** One request to the NebulaHex API; authentication and error mapping live in middleware.ts. */
@@ -47,6 +62,7 @@ export function apiRequest<T>(z: ZObject, request: ApiRequest): Promise<HttpResp
     // Drop unset filters instead of sending `botId=` and having the API reject it.
     removeMissingValuesFrom: { params: true },
     ...(request.body ? { body: request.body } : {}),
+    ...(request.idempotencyKey ? { headers: { 'Idempotency-Key': request.idempotencyKey } } : {}),
     skipThrowForStatus: request.skipThrowForStatus ?? false,
     middlewareData: { subject: request.subject },
   });

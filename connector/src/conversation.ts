@@ -1,4 +1,15 @@
-import type { ConversationOut } from '@nebulahex/shared';
+import type { BotOut, ConversationOut, ListOut } from '@nebulahex/shared';
+import type { ZObject } from 'zapier-platform-core';
+import { apiRequest, conversationUrl } from './client.js';
+import { splitName } from './records.js';
+
+/** Bot id → name, for records that name their bot (one request: the API's largest page of bots). */
+export type BotNames = ReadonlyMap<string, string>;
+
+export async function fetchBotNames(z: ZObject): Promise<BotNames> {
+  const response = await apiRequest<ListOut<'bots', BotOut>>(z, { path: '/bots', params: { limit: 100 } });
+  return new Map(response.data.bots.map((bot) => [bot.id, bot.name]));
+}
 
 /** What a dropdown shows for a conversation: who it is with, its status and its id. */
 export function conversationLabel(conversation: ConversationOut): string {
@@ -10,18 +21,23 @@ export function conversationLabel(conversation: ConversationOut): string {
  * The flat record a Zap sees for a conversation (dropdown and search alike): the lead flattened
  * Zapier's way (`lead__email`), without the message list, which Zap fields cannot show well.
  */
-export function toConversationRecord(conversation: ConversationOut): Record<string, unknown> & { id: string } {
+export function toConversationRecord(conversation: ConversationOut, botNames: BotNames = new Map()): Record<string, unknown> & { id: string } {
   const { lead } = conversation;
+  const { firstName, lastName } = splitName(lead?.name);
   return {
     id: conversation.id,
     label: conversationLabel(conversation),
+    conversationUrl: conversationUrl(conversation.id),
     botId: conversation.botId,
+    botName: botNames.get(conversation.botId) ?? null,
     status: conversation.status,
     channel: conversation.channel,
     sessionId: conversation.sessionId,
     lead__leadId: lead?.leadId ?? null,
     lead__email: lead?.email ?? null,
     lead__name: lead?.name ?? null,
+    lead__firstName: firstName,
+    lead__lastName: lastName,
     lead__phone: lead?.phone ?? null,
     escalationReason: conversation.escalationReason,
     createdAt: conversation.createdAt,
@@ -30,17 +46,23 @@ export function toConversationRecord(conversation: ConversationOut): Record<stri
   };
 }
 
+export const SAMPLE_BOT_NAMES: BotNames = new Map([['bot_6849b3a05e9b2a41d07c1a02', 'Website Assistant']]);
+
 /** One label per key of `toConversationRecord`. */
 export const CONVERSATION_OUTPUT_FIELDS = [
   { key: 'id', label: 'Conversation ID' },
   { key: 'label', label: 'Conversation' },
+  { key: 'conversationUrl', label: 'Conversation Link' },
   { key: 'botId', label: 'Bot ID' },
+  { key: 'botName', label: 'Bot Name' },
   { key: 'status', label: 'Status' },
   { key: 'channel', label: 'Channel' },
   { key: 'sessionId', label: 'Session ID' },
   { key: 'lead__leadId', label: 'Lead ID' },
   { key: 'lead__email', label: 'Lead Email' },
   { key: 'lead__name', label: 'Lead Name' },
+  { key: 'lead__firstName', label: 'Lead First Name' },
+  { key: 'lead__lastName', label: 'Lead Last Name' },
   { key: 'lead__phone', label: 'Lead Phone' },
   { key: 'escalationReason', label: 'Escalation Reason' },
   { key: 'createdAt', label: 'Created At', type: 'datetime' },

@@ -92,6 +92,22 @@ export interface ResolveConversationOut {
   resolvedAt: string;
 }
 
+export interface CaptureLeadIn {
+  conversationId: string;
+  /** At least one of the three. */
+  email?: string | null;
+  name?: string | null;
+  phone?: string | null;
+}
+
+export interface CapturedLeadOut {
+  leadId: string;
+  conversationId: string;
+  botId: string;
+  capturedFields: { email: string | null; name: string | null; phone: string | null };
+  capturedAt: string;
+}
+
 export interface CreateHookIn {
   /** One event type (Zapier's REST hooks); or give `events`. */
   event?: EventType;

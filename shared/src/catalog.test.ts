@@ -49,7 +49,10 @@ describe.each(EVENT_TYPES)('catalog entry %s', (type) => {
 
   it('names each missing field', () => {
     const issues = issuesOf(type, {});
-    const required = Object.keys(definition.data.shape).map((key) => `data.${key}`);
+    // A field with a default (message.sent's text and sender) may be left out.
+    const required = Object.entries(definition.data.shape)
+      .filter(([, schema]) => !(schema as { safeParse(value: unknown): { success: boolean } }).safeParse(undefined).success)
+      .map(([key]) => `data.${key}`);
     expect(issues.map((issue) => issue.field).sort()).toEqual(required.sort());
     for (const issue of issues) expect(issue.message).toBe('is required');
   });
@@ -100,5 +103,15 @@ describe('parseEventData', () => {
     const sample = eventCatalog['message.sent'].sample;
     expect(parseEventData('message.sent', { ...sample, confidenceScore: null }).success).toBe(true);
     expect(issuesOf('message.sent', { ...sample, channel: 'Web Chat' }).map((issue) => issue.field)).toEqual(['data.channel']);
+  });
+
+  it('fills in a bot sender and no text when the bot engine reports neither, and checks a sender it does report', () => {
+    const { text: _text, sender: _sender, ...withoutSender } = eventCatalog['message.sent'].sample;
+    const parsed = parseEventData('message.sent', withoutSender);
+    expect(parsed).toMatchObject({ success: true, data: { text: null, sender: { type: 'bot', apiKeyId: null, viaZapier: false } } });
+    const agent = parseEventData('message.sent', { ...withoutSender, sender: { type: 'agent' } });
+    expect(agent).toMatchObject({ success: true, data: { sender: { type: 'agent', apiKeyId: null, viaZapier: false } } });
+    expect(issuesOf('message.sent', { ...withoutSender, sender: { type: 'visitor' } }).map((issue) => issue.field)).toEqual(['data.sender.type']);
+    expect(issuesOf('message.sent', { ...withoutSender, sender: { type: 'api', apiKeyId: 'bot_1' } }).map((issue) => issue.field)).toEqual(['data.sender.apiKeyId']);
   });
 });

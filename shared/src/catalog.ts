@@ -49,12 +49,14 @@ const conversationLabels = {
   ...ENVELOPE_FIELD_LABELS,
   conversationId: 'Conversation ID',
   botId: 'Bot ID',
+  botName: 'Bot Name',
   sessionId: 'Session ID',
 };
 
 const conversationSample = {
   conversationId: 'cnv_684adf1c5e9b2a41d07c3e15',
   botId: 'bot_6849b3a05e9b2a41d07c1a02',
+  botName: 'Website Assistant',
   sessionId: 'web-3f9c2a7e81d4',
 };
 
@@ -69,6 +71,8 @@ const definitions: Array<Omit<EventDefinition, 'source'> & { source?: EventDefin
     sample: {
       ...conversationSample,
       messageId: 'msg_684adf3f5e9b2a41d07c3e21',
+      text: 'Your replacement ships today; you will get the tracking link by email.',
+      sender: { type: 'bot', apiKeyId: null, viaZapier: false },
       channel: 'web',
       confidenceScore: 0.92,
       wasFallback: false,
@@ -77,6 +81,10 @@ const definitions: Array<Omit<EventDefinition, 'source'> & { source?: EventDefin
     fieldLabels: {
       ...conversationLabels,
       messageId: 'Message ID',
+      text: 'Message Text',
+      sender__type: 'Sender Type',
+      sender__apiKeyId: 'Sender API Key ID',
+      sender__viaZapier: 'Sent Through Zapier',
       channel: 'Channel',
       confidenceScore: 'Confidence Score',
       wasFallback: 'Was Fallback Reply',

@@ -9,13 +9,34 @@ import { channel, confidenceScore, phoneNumber, prefixedId, text, utcTimestamp }
 const conversationRef = {
   conversationId: prefixedId('cnv'),
   botId: prefixedId('bot'),
+  /** The bot's name when the event was emitted; the server fills it in from the bot. */
+  botName: text(200).nullable().default(null),
   /** The bot engine's session; every conversation has one (the API generates it when absent). */
   sessionId: text(200),
 };
 
+/** Who sent a message: the bot, a person of the team (agent) in the bot engine, or a caller of the API. */
+export const MESSAGE_SENDER_TYPES = ['bot', 'agent', 'api'] as const;
+
+/**
+ * The sender of a `message.sent`. `apiKeyId` names the key of an API-sent message; `viaZapier` is
+ * true when that call came from the Zapier connector (told by its User-Agent), so a Zap can ignore
+ * the messages it sent itself. The bot engine may leave it out: its messages are the bot's.
+ */
+export const MessageSentSender = z
+  .strictObject({
+    type: z.enum(MESSAGE_SENDER_TYPES, { error: 'must be one of bot, agent or api' }),
+    apiKeyId: prefixedId('key').nullable().default(null),
+    viaZapier: z.boolean().default(false),
+  })
+  .default({ type: 'bot', apiKeyId: null, viaZapier: false });
+
 export const MessageSentData = z.strictObject({
   ...conversationRef,
   messageId: prefixedId('msg'),
+  /** The message itself; null when the bot engine does not report it. */
+  text: text(10_000).nullable().default(null),
+  sender: MessageSentSender,
   channel: channel(),
   /** Null for messages that did not come from the bot's model (sent through the API). */
   confidenceScore: confidenceScore().nullable(),
@@ -75,6 +96,7 @@ export const EndpointPausedData = z.strictObject({
 });
 
 export type MessageSentData = z.output<typeof MessageSentData>;
+export type MessageSentSender = z.output<typeof MessageSentSender>;
 export type LeadCapturedData = z.output<typeof LeadCapturedData>;
 export type OrderLookupData = z.output<typeof OrderLookupData>;
 export type ConversationFallbackData = z.output<typeof ConversationFallbackData>;

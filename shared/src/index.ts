@@ -1,4 +1,5 @@
 export * from './catalog.js';
+export * from './client-agent.js';
 export * from './envelope.js';
 export * from './event-schemas.js';
 export type { FieldIssue } from './issues.js';

@@ -7,7 +7,7 @@ import {
 } from 'zapier-platform-core';
 import type { ConversationOut, ListOut } from '@nebulahex/shared';
 import { apiRequest } from '../client.js';
-import { CONVERSATION_OUTPUT_FIELDS, SAMPLE_CONVERSATION, toConversationRecord } from '../conversation.js';
+import { CONVERSATION_OUTPUT_FIELDS, SAMPLE_BOT_NAMES, SAMPLE_CONVERSATION, fetchBotNames, toConversationRecord, type BotNames } from '../conversation.js';
 import { raiseForApiError } from '../middleware.js';
 
 const inputFields = defineInputFields([
@@ -29,30 +29,30 @@ const inputFields = defineInputFields([
 type FoundConversation = ReturnType<typeof toConversationRecord>;
 
 // A 404 here is an answer ("no such conversation"), not a failure of the step.
-async function findById(z: ZObject, conversationId: string): Promise<FoundConversation[]> {
+async function findById(z: ZObject, conversationId: string, botNames: BotNames): Promise<FoundConversation[]> {
   const response = await apiRequest<ConversationOut>(z, {
     path: `/conversations/${encodeURIComponent(conversationId)}`,
     skipThrowForStatus: true,
   });
   if (response.status === 404) return [];
   raiseForApiError(response, z).throwForStatus();
-  return [toConversationRecord(response.data)];
+  return [toConversationRecord(response.data, botNames)];
 }
 
-async function findByLeadEmail(z: ZObject, leadEmail: string): Promise<FoundConversation[]> {
+async function findByLeadEmail(z: ZObject, leadEmail: string, botNames: BotNames): Promise<FoundConversation[]> {
   const response = await apiRequest<ListOut<'conversations', ConversationOut>>(z, {
     path: '/conversations',
     params: { leadEmail, limit: 10 },
     subject: { noun: 'conversation', fieldLabels: { leadEmail: 'Lead Email' } },
   });
-  return response.data.conversations.map(toConversationRecord);
+  return response.data.conversations.map((conversation) => toConversationRecord(conversation, botNames));
 }
 
 const perform = (async (z, bundle) => {
   const { conversationId, leadEmail } = bundle.inputData;
-  if (conversationId) return findById(z, conversationId);
-  if (leadEmail) return findByLeadEmail(z, leadEmail.trim());
-  throw new z.errors.Error('Fill in Conversation or Lead Email to search for a conversation.', 'missing_input', 400);
+  if (!conversationId && !leadEmail) throw new z.errors.HaltedError('Fill in Conversation or Lead Email to search for a conversation.');
+  const botNames = await fetchBotNames(z);
+  return conversationId ? findById(z, conversationId, botNames) : findByLeadEmail(z, (leadEmail ?? '').trim(), botNames);
 }) satisfies SearchPerform<InferInputData<typeof inputFields>>;
 
 export default defineSearch({
@@ -65,7 +65,7 @@ export default defineSearch({
   operation: {
     perform,
     inputFields,
-    sample: toConversationRecord(SAMPLE_CONVERSATION),
+    sample: toConversationRecord(SAMPLE_CONVERSATION, SAMPLE_BOT_NAMES),
     outputFields: [...CONVERSATION_OUTPUT_FIELDS],
   },
 });

@@ -51,7 +51,9 @@ export function errorDetails(error: unknown): { name: string; message: string; c
   try {
     return { name, ...(JSON.parse(message) as { message: string }) };
   } catch {
-    return { name, message };
+    // Core appends "What happened: Executing … with bundle …" to errors it may contextify
+    // (HaltedError, ExpiredAuthError); the Zap builder's sentence is what comes before it.
+    return { name, message: message.replace(/\nWhat happened:[\s\S]*$/, '') };
   }
 }
 

@@ -44,7 +44,7 @@ describe('listConversations', () => {
   it('lists conversations with a readable label', async () => {
     fakeCursorStore();
     const anonymous = buildConversation({ id: 'cnv_684adf1c5e9b2a41d07c3e16', lead: null, status: 'open' });
-    api().get('/api/v1/conversations').query({ limit: '50' }).reply(200, { conversations: [buildConversation(), anonymous], nextCursor: null });
+    api().get('/api/v1/conversations').query({ limit: '50', status: 'open,escalated' }).reply(200, { conversations: [buildConversation(), anonymous], nextCursor: null });
     const records = (await appTester(listConversations.perform!, page(0))) as Array<{ id: string; label: string }>;
     expect(records).toEqual([toConversationRecord(buildConversation()), toConversationRecord(anonymous)]);
     expect(records.map((record) => record.label)).toEqual([
@@ -55,7 +55,7 @@ describe('listConversations', () => {
 
   it('filters by the bot chosen on the same form', async () => {
     fakeCursorStore();
-    api().get('/api/v1/conversations').query({ limit: '50', botId: 'bot_6849b3a05e9b2a41d07c1a02' }).reply(200, { conversations: [], nextCursor: null });
+    api().get('/api/v1/conversations').query({ limit: '50', status: 'open,escalated', botId: 'bot_6849b3a05e9b2a41d07c1a02' }).reply(200, { conversations: [], nextCursor: null });
     const bundle = buildBundle({ meta: { page: 0 } as never, inputData: { botId: 'bot_6849b3a05e9b2a41d07c1a02' } });
     expect(await appTester(listConversations.perform!, bundle)).toEqual([]);
   });

@@ -1,39 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { generateSigningSecret, sampleWebhookBody, signWebhook, toZapRecord, type WebhookBody } from '@nebulahex/shared';
+import { generateSigningSecret } from '@nebulahex/shared';
+import { toRecord } from '../records.js';
 import { api, appTester, buildBundle, caught, operation, useNock } from '../testing/harness.js';
 
 useNock();
 
 const lead = operation('triggers', 'lead_captured');
 const escalation = operation('triggers', 'conversation_escalation');
-const TARGET_URL = 'https://hooks.zapier.com/hooks/standard/1234/abcd/';
-const BOT_ID = 'bot_6849b3a05e9b2a41d07c1a02';
-
-function buildSubscription(overrides: Record<string, unknown> = {}) {
-  return {
-    id: 'hook_684ae2b05e9b2a41d07c3e60',
-    hookId: 'hook_684ae2b05e9b2a41d07c3e60',
-    event: 'lead.captured',
-    targetUrl: TARGET_URL,
-    botId: null,
-    status: 'active',
-    signingSecret: generateSigningSecret(),
-    createdAt: '2025-06-12T14:00:00.000Z',
-    ...overrides,
-  };
-}
-
-function buildEvent(overrides: Partial<WebhookBody> = {}): WebhookBody {
-  return { ...sampleWebhookBody('lead.captured'), id: 'evt_684ae3c15e9b2a41d07c3e71', test: false, workspaceId: 'ws_684ad9015e9b2a41d07c3d01', ...overrides };
-}
-
-/** The request Zapier hands to `perform`: headers as Zapier names them ("Http-" prefixed). */
-function deliveredRequest(body: WebhookBody, secret: string, timestamp = Math.floor(Date.now() / 1000)) {
-  const content = JSON.stringify(body);
-  const signed = signWebhook({ id: body.id, timestamp, body: content, secrets: [secret] });
-  const headers = Object.fromEntries(Object.entries(signed).map(([name, value]) => [`Http-${name}`, value]));
-  return { method: 'POST' as const, headers: { ...headers, 'Content-Type': 'application/json' }, content, querystring: '' };
-}
+import { BOT_ID, TARGET_URL, buildEvent, buildSubscription, deliveredRequest } from '../testing/webhooks.js';
 
 describe('instant trigger: subscribe and unsubscribe', () => {
   it('subscribes the Zap to its event type and keeps the answer, secret included, as subscribeData', async () => {
@@ -72,11 +46,10 @@ describe('instant trigger: subscribe and unsubscribe', () => {
     await expect(appTester(lead.performUnsubscribe!, buildBundle({ subscribeData: buildSubscription() }))).resolves.toEqual({});
   });
 
-  it('leaves a server failure on unsubscribe to Zapier', async () => {
+  it('reports a server failure on unsubscribe as a retryable error', async () => {
     api().delete('/api/v1/hooks/hook_684ae2b05e9b2a41d07c3e60').reply(500, { error: { code: 'internal', message: 'Something went wrong.' } });
     const error = await caught(() => appTester(lead.performUnsubscribe!, buildBundle({ subscribeData: buildSubscription() })));
-    expect(error.name).toBe('ResponseError');
-    expect(error).toMatchObject({ status: 500 });
+    expect(error).toMatchObject({ name: 'AppError', code: 'server_error', status: 500 });
   });
 });
 
@@ -85,7 +58,7 @@ describe('instant trigger: perform', () => {
     const subscription = buildSubscription();
     const event = buildEvent();
     const records = await appTester(lead.perform!, buildBundle({ subscribeData: subscription, rawRequest: deliveredRequest(event, subscription.signingSecret) }));
-    expect(records).toEqual([toZapRecord(event)]);
+    expect(records).toEqual([toRecord(event)]);
   });
 
   it('refuses a forged delivery signed with another secret', async () => {
@@ -121,7 +94,7 @@ describe('instant trigger: perform', () => {
   it('accepts the parsed body when Zapier passes no raw request', async () => {
     const event = buildEvent();
     const records = await appTester(lead.perform!, buildBundle({ subscribeData: buildSubscription(), cleanedRequest: event }));
-    expect(records).toEqual([toZapRecord(event)]);
+    expect(records).toEqual([toRecord(event)]);
   });
 
   it('rejects a body that is not a NebulaHex event', async () => {
@@ -135,15 +108,18 @@ describe('instant trigger: performList', () => {
     const events = [buildEvent(), buildEvent({ id: 'evt_684ae3c15e9b2a41d07c3e70' })];
     api().get('/api/v1/events').query({ type: 'lead.captured', botId: BOT_ID, limit: '3' }).reply(200, { events });
     const records = await appTester(lead.performList!, buildBundle({ inputData: { botId: BOT_ID } }));
-    expect(records).toEqual(events.map(toZapRecord));
+    expect(records).toEqual(events.map(toRecord));
   });
 
-  it('falls back to the server sample when there are no events yet', async () => {
-    const sample = { ...sampleWebhookBody('conversation.escalation'), workspaceId: 'ws_684ad9015e9b2a41d07c3d01' };
+  it('shows a placeholder that cannot pass for a real record when there are no events yet', async () => {
     api().get('/api/v1/events').query({ type: 'conversation.escalation', limit: '3' }).reply(200, { events: [] });
-    api().get('/api/v1/triggers/samples').query({ event: 'conversation.escalation' }).reply(200, { samples: { 'conversation.escalation': sample } });
-    const records = await appTester(escalation.performList!, buildBundle());
-    expect(records).toEqual([toZapRecord(sample)]);
+    const [placeholder] = (await appTester(escalation.performList!, buildBundle())) as Array<Record<string, unknown>>;
+    expect(placeholder).toMatchObject({
+      id: expect.stringMatching(/^evt_sample/), test: true, conversationId: 'cnv_sample', botId: 'bot_sample',
+      botName: 'Sample Bot (no real events yet)', workspaceId: 'ws_sample',
+    });
+    const sample = operation('triggers', 'conversation_escalation').sample as unknown as object;
+    expect(Object.keys(placeholder ?? {}).sort()).toEqual(Object.keys(sample).sort());
   });
 
   it('asks the Zap builder to reconnect when the key was revoked', async () => {
@@ -164,6 +140,7 @@ describe('instant trigger: one record shape', () => {
     const keys = (record: object | undefined) => Object.keys(record ?? {}).sort();
     expect(keys(performed)).toEqual(keys(sample));
     expect(keys(listed)).toEqual(keys(sample));
-    expect(keys(sample)).toContain('capturedFields__email');
+    expect(keys(sample)).toEqual(expect.arrayContaining(['capturedFields__email', 'capturedFields__firstName', 'capturedFields__lastName', 'conversationUrl', 'botName']));
+    expect(performed).toMatchObject({ capturedFields__firstName: 'Maria', capturedFields__lastName: 'Keller', conversationUrl: expect.stringMatching(/\/app\/conversations\/cnv_/) });
   });
 });

@@ -1,3 +1,4 @@
 import { eventTrigger } from './eventTrigger.js';
+import { messageTriggerOptions } from './messageFilter.js';
 
-export default eventTrigger('message.sent');
+export default eventTrigger('message.sent', messageTriggerOptions);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { eventModel } from '../events/model.js';
-import { messageModel } from '../conversations/model.js';
+import { parseEventData } from '@nebulahex/shared';
+import { conversationModel, messageModel } from '../conversations/model.js';
 import { createBot, createConversation, createWorkspace, startTestApp, type TestApp } from '../testing/index.js';
 
 let testApp: TestApp;
@@ -34,12 +35,23 @@ describe('POST /actions/send-message', () => {
     const events = await eventModel(testApp.connection).find({ workspaceId: w.workspaceId, type: 'message.sent' }).lean();
     expect(events).toHaveLength(1);
     expect(events[0]?.data).toEqual({
-      conversationId: w.conversation.id, botId: w.bot.id, sessionId: w.conversation.sessionId, messageId: sent.body.messageId,
+      conversationId: w.conversation.id, botId: w.bot.id, botName: w.bot.name, sessionId: w.conversation.sessionId, messageId: sent.body.messageId,
+      text: 'Hello from the team', sender: { type: 'api', apiKeyId: w.apiKeyId, viaZapier: false },
       channel: 'whatsapp', confidenceScore: 1, wasFallback: false, sentAt: sent.body.sentAt,
     });
 
     const detail = await (await testApp.request(`/api/v1/conversations/${w.conversation.id}`, { headers: w.auth })).json() as Record<string, any>;
     expect(detail.updatedAt).toBe(sent.body.sentAt);
+  });
+
+  it('says the message came through Zapier when the Zapier connector sent it (its User-Agent)', async () => {
+    const w = await openConversation();
+    const sent = await post('/actions/send-message', { ...w.auth, 'User-Agent': 'NebulaHex-Zapier/2.0.0 Zapier' }, { conversationId: w.conversation.id, message: 'From a Zap' });
+    const plain = await post('/actions/send-message', { ...w.auth, 'User-Agent': 'curl/8.5.0 (mentions NebulaHex-Zapier)' }, { conversationId: w.conversation.id, message: 'From curl' });
+    const events = await eventModel(testApp.connection).find({ workspaceId: w.workspaceId, type: 'message.sent' }).lean();
+    const senderOf = (messageId: string) => events.find((event) => event.data.messageId === messageId)?.data.sender;
+    expect(senderOf(sent.body.messageId)).toEqual({ type: 'api', apiKeyId: w.apiKeyId, viaZapier: true });
+    expect(senderOf(plain.body.messageId)).toEqual({ type: 'api', apiKeyId: w.apiKeyId, viaZapier: false });
   });
 
   it('refuses a resolved conversation with 409 conversation_resolved', async () => {
@@ -90,5 +102,48 @@ describe('POST /actions/resolve-conversation', () => {
   it('answers 404 for an unknown conversation', async () => {
     const w = await openConversation();
     expect((await post('/actions/resolve-conversation', w.auth, { conversationId: 'cnv_000000000000000000000000' })).status).toBe(404);
+  });
+});
+
+describe('POST /actions/capture-lead', () => {
+  it('stores the lead on the conversation, stamped with the key, and emits lead.captured', async () => {
+    const w = await openConversation();
+    const captured = await post('/actions/capture-lead', w.auth, { conversationId: w.conversation.id, email: 'Ada@Example.com', name: 'Ada Lovelace' });
+    expect(captured.status).toBe(201);
+    expect(captured.body).toEqual({
+      leadId: expect.stringMatching(/^lead_/), conversationId: w.conversation.id, botId: w.bot.id,
+      capturedFields: { email: 'Ada@Example.com', name: 'Ada Lovelace', phone: null }, capturedAt: expect.any(String),
+    });
+    const stored = await conversationModel(testApp.connection).findById(w.conversation.id).lean();
+    expect(stored?.lead).toMatchObject({ leadId: captured.body.leadId, email: 'ada@example.com', name: 'Ada Lovelace', phone: null, apiKeyId: w.apiKeyId });
+    const events = await eventModel(testApp.connection).find({ workspaceId: w.workspaceId, type: 'lead.captured' }).lean();
+    expect(events.map((event) => event.data)).toEqual([{
+      conversationId: w.conversation.id, botId: w.bot.id, botName: w.bot.name, sessionId: w.conversation.sessionId, leadId: captured.body.leadId,
+      capturedFields: { email: 'Ada@Example.com', name: 'Ada Lovelace', phone: null }, capturedAt: captured.body.capturedAt,
+    }]);
+    expect(parseEventData('lead.captured', events[0]?.data).success).toBe(true);
+    const byEmail = await (await testApp.request('/api/v1/conversations?leadEmail=ada@example.com', { headers: w.auth })).json() as Record<string, any>;
+    expect(byEmail.conversations.map((conversation: { id: string }) => conversation.id)).toEqual([w.conversation.id]);
+  });
+
+  it.each([
+    [{ conversationId: 'cnv_123' }, ['email']],
+    [{ conversationId: 'cnv_123', email: 'not-an-email' }, ['email']],
+    [{ conversationId: 'cnv_123', phone: 'call me' }, ['phone']],
+    [{ conversationId: 'cnv_123', name: 'Ada', company: 'Analytical Engines' }, ['company']],
+    [{ email: 'ada@example.com' }, ['conversationId']],
+  ])('answers 422 for %j', async (body, fields) => {
+    const w = await openConversation();
+    const captured = await post('/actions/capture-lead', w.auth, body);
+    expect(captured.status).toBe(422);
+    expect(captured.body.error.details.map((detail: { field: string }) => detail.field).sort()).toEqual(fields);
+  });
+
+  it("answers 404 for another workspace's conversation", async () => {
+    const w = await openConversation();
+    const other = await openConversation();
+    const captured = await post('/actions/capture-lead', other.auth, { conversationId: w.conversation.id, name: 'Mallory' });
+    expect(captured.status).toBe(404);
+    expect((await conversationModel(testApp.connection).findById(w.conversation.id).lean())?.lead).toBeNull();
   });
 });

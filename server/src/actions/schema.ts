@@ -21,3 +21,36 @@ export const ResolvedConversationOut = z
   .object({ conversationId: z.string(), status: z.literal('resolved'), resolvedAt: z.iso.datetime() })
   .meta({ id: 'ResolvedConversation' });
 export type ResolvedConversationOut = z.infer<typeof ResolvedConversationOut>;
+
+const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value) => value ?? null);
+
+export const CaptureLeadIn = z
+  .strictObject({
+    conversationId: idOf('cnv'),
+    email: optional(z.email('must be a valid email address').max(254).meta({ example: 'maria.keller@example.com' })),
+    name: optional(z.string().trim().min(1).max(200).meta({ example: 'Maria Keller' })),
+    phone: optional(
+      z
+        .string()
+        .trim()
+        .regex(/^[+(]?[0-9][0-9 ().\-/]{1,38}[0-9]$/, 'must be a phone number of 3 to 40 digits, spaces, +, -, ( or )')
+        .meta({ example: '+49 30 901820' }),
+    ),
+  })
+  .refine((lead) => lead.email !== null || lead.name !== null || lead.phone !== null, {
+    message: 'give at least one of email, name or phone',
+    path: ['email'],
+  })
+  .meta({ id: 'CaptureLeadIn' });
+export type CaptureLeadIn = z.infer<typeof CaptureLeadIn>;
+
+export const CapturedLeadOut = z
+  .object({
+    leadId: z.string(),
+    conversationId: z.string(),
+    botId: z.string(),
+    capturedFields: z.object({ email: z.string().nullable(), name: z.string().nullable(), phone: z.string().nullable() }),
+    capturedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'CapturedLead' });
+export type CapturedLeadOut = z.infer<typeof CapturedLeadOut>;

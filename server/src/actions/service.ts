@@ -14,6 +14,8 @@ export interface ActionDeps {
 export interface Caller {
   workspaceId: string;
   apiKeyId: string;
+  /** The call came from the Zapier connector (its User-Agent); `message.sent` says so. */
+  viaZapier?: boolean;
 }
 
 /**
@@ -40,12 +42,12 @@ export async function sendMessage({ connection, events }: ActionDeps, caller: Ca
   };
   await messageModel(connection).create(message);
   await setOnConversation(connection, { conversationId: conversation._id, workspaceId: caller.workspaceId }, { updatedAt: sentAt });
-  await publishMessageSent(events, conversation, message);
+  await publishMessageSent(events, conversation, message, caller.viaZapier ?? false);
   return message;
 }
 
-/** `message.sent` for a message the team sent: full confidence, never a fallback. */
-async function publishMessageSent(events: EventPublisher, conversation: ConversationDoc, message: MessageDoc): Promise<void> {
+/** `message.sent` for a message sent through the API: full confidence, never a fallback, and who sent it. */
+async function publishMessageSent(events: EventPublisher, conversation: ConversationDoc, message: MessageDoc, viaZapier: boolean): Promise<void> {
   await events.publish({
     workspaceId: conversation.workspaceId,
     type: 'message.sent',
@@ -54,6 +56,8 @@ async function publishMessageSent(events: EventPublisher, conversation: Conversa
       botId: conversation.botId,
       sessionId: conversation.sessionId,
       messageId: message._id,
+      text: message.text,
+      sender: { type: 'api', apiKeyId: message.apiKeyId, viaZapier },
       channel: conversation.channel,
       confidenceScore: 1,
       wasFallback: false,

@@ -27,7 +27,7 @@ describe('applyEventToConversation', () => {
       data: { conversationId: c.conversationId, botId: c.botId, leadId: 'lead_abc', sessionId: c.sessionId, capturedFields: { email: 'Grace@Example.com', name: 'Grace', phone: '+44 20 7946 0000' }, capturedAt },
     });
     expect(result).toEqual({ applied: true });
-    expect((await load(c.conversationId))?.lead).toEqual({ leadId: 'lead_abc', email: 'grace@example.com', name: 'Grace', phone: '+44 20 7946 0000', capturedAt: new Date(capturedAt) });
+    expect((await load(c.conversationId))?.lead).toEqual({ leadId: 'lead_abc', email: 'grace@example.com', name: 'Grace', phone: '+44 20 7946 0000', capturedAt: new Date(capturedAt), apiKeyId: null });
   });
 
   it('conversation.escalation marks the conversation escalated with its reason', async () => {

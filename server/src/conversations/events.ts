@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { z } from 'zod';
-import { conversationModel, messageModel, MESSAGE_SENDERS, type MessageDoc } from './model.js';
+import { conversationModel, messageModel, type MessageDoc } from './model.js';
 import { setOnConversation } from './write.js';
 
 /** An ingested event, already validated against the catalog by the caller. */
@@ -30,9 +30,12 @@ const MessageSent = z.object({
   messageId: z.string(),
   channel: z.string().optional(),
   sentAt: z.coerce.date().optional(),
-  text: z.string().optional(),
-  sender: z.enum(MESSAGE_SENDERS).optional(),
+  text: z.string().nullish(),
+  sender: z.object({ type: z.enum(['bot', 'agent', 'api']), apiKeyId: z.string().nullish() }).optional(),
 });
+
+/** The catalog's sender types as stored senders: the bot's own messages, or the team's (agent or API). */
+const storedSender = (type: 'bot' | 'agent' | 'api' | undefined): MessageDoc['sender'] => (type === undefined || type === 'bot' ? 'bot' : 'team');
 
 type Handler = (connection: Connection, workspaceId: string, data: unknown) => Promise<boolean>;
 
@@ -63,11 +66,11 @@ const handlers: Record<string, Handler> = {
       workspaceId,
       conversationId: conversation._id,
       botId: data.botId,
-      sender: data.sender ?? 'bot',
+      sender: storedSender(data.sender?.type),
       text: data.text ?? '',
       channel: data.channel ?? conversation.channel,
       sentAt: data.sentAt ?? new Date(),
-      apiKeyId: null,
+      apiKeyId: data.sender?.apiKeyId ?? null,
     };
     // Keyed on the message id, so an event ingested twice stores one message.
     await messageModel(connection)

@@ -13,6 +13,8 @@ export interface Lead {
   name: string | null;
   phone: string | null;
   capturedAt: Date;
+  /** The API key that captured it through `POST /actions/capture-lead` (forensics); null when the bot did. */
+  apiKeyId?: string | null;
 }
 
 export interface ConversationDoc {
@@ -52,6 +54,7 @@ const LeadSchema = new Schema<Lead>(
     name: { type: String, default: null },
     phone: { type: String, default: null },
     capturedAt: { type: Date, required: true },
+    apiKeyId: { type: String, default: null },
   },
   { _id: false },
 );
@@ -76,6 +79,7 @@ ConversationSchema.index({ workspaceId: 1, _id: -1 });
 ConversationSchema.index({ workspaceId: 1, botId: 1, _id: -1 });
 ConversationSchema.index({ workspaceId: 1, 'lead.email': 1 });
 ConversationSchema.index({ workspaceId: 1, updatedAt: 1 });
+ConversationSchema.index({ workspaceId: 1, resolvedAt: -1, _id: -1 });
 
 const MessageSchema = new Schema<MessageDoc>(
   {

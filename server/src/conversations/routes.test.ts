@@ -51,14 +51,35 @@ describe('GET /conversations', () => {
     expect(ids((await get(`/conversations?botId=${w.support.id}`, w.auth)).body)).toEqual([w.c.id, w.b.id]);
     expect(ids((await get('/conversations?status=escalated', w.auth)).body)).toEqual([w.a.id]);
     expect(ids((await get('/conversations?status=resolved', w.auth)).body)).toEqual([]);
+    expect(ids((await get('/conversations?status=open,escalated', w.auth)).body)).toEqual([w.c.id, w.b.id, w.a.id]);
+    expect(ids((await get('/conversations?status=escalated,resolved', w.auth)).body)).toEqual([w.a.id]);
     expect(ids((await get('/conversations?leadEmail=ada%40example.com', w.auth)).body)).toEqual([w.b.id]);
     await conversationModel(testApp.connection).updateOne({ _id: w.c.id }, { $set: { updatedAt: new Date('2020-01-01T00:00:00Z') } }, { timestamps: false });
     const since = encodeURIComponent('2024-01-01T00:00:00Z');
     expect(ids((await get(`/conversations?updatedSince=${since}`, w.auth)).body)).toEqual([w.b.id, w.a.id]);
   });
 
+  it('lists resolved conversations by their latest resolution first, page by page (sort=-resolvedAt)', async () => {
+    const w = await workspaceWithConversations();
+    const resolveAt = (id: string, iso: string) =>
+      conversationModel(testApp.connection).updateOne({ _id: id }, { $set: { status: 'resolved', resolvedAt: new Date(iso) } }, { timestamps: false });
+    // Created a, b, c; resolved c first, then a, then b: creation order would hide b's fresh resolution.
+    await resolveAt(w.c.id, '2026-03-01T10:00:00.000Z');
+    await resolveAt(w.a.id, '2026-03-01T11:00:00.000Z');
+    await resolveAt(w.b.id, '2026-03-01T12:00:00.000Z');
+    const first = await get('/conversations?sort=-resolvedAt&limit=2', w.auth);
+    expect(ids(first.body)).toEqual([w.b.id, w.a.id]);
+    const second = await get(`/conversations?sort=-resolvedAt&limit=2&cursor=${first.body.nextCursor}`, w.auth);
+    expect(ids(second.body)).toEqual([w.c.id]);
+    expect(second.body.nextCursor).toBeNull();
+    expect(ids((await get(`/conversations?sort=-resolvedAt&botId=${w.support.id}`, w.auth)).body)).toEqual([w.b.id, w.c.id]);
+    expect((await get('/conversations?sort=-resolvedAt&cursor=cnv_123', w.auth)).status).toBe(422);
+  });
+
   it.each([
+    ['sort=name', 'sort'],
     ['status=closed', 'status'],
+    ['status=open,closed', 'status'],
     ['leadEmail=not-an-email', 'leadEmail'],
     ['updatedSince=yesterday', 'updatedSince'],
     ['botId=cnv_123', 'botId'],

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PageQuery } from '../db/paginate.js';
-import { CONVERSATION_STATUSES, MESSAGE_SENDERS } from './model.js';
+import { CONVERSATION_STATUSES, MESSAGE_SENDERS, type ConversationStatus } from './model.js';
 
 /** A prefixed id as a request field: strings only, so `{"$gt": ""}` is a 422, never a query operator. */
 export const idOf = (prefix: string) =>
@@ -65,10 +65,21 @@ export const ConversationListOut = z
   .meta({ id: 'ConversationList' });
 export type ConversationListOut = z.infer<typeof ConversationListOut>;
 
+const STATUS_LIST = new RegExp(`^(${CONVERSATION_STATUSES.join('|')})(,(${CONVERSATION_STATUSES.join('|')}))*$`);
+
 export const ListConversationsQuery = PageQuery.extend({
   botId: idOf('bot').optional(),
-  status: z.enum(CONVERSATION_STATUSES).optional(),
+  status: z
+    .string()
+    .regex(STATUS_LIST, 'must be open, escalated or resolved, or several of them separated by commas')
+    .transform((value) => value.split(',') as ConversationStatus[])
+    .optional()
+    .meta({ description: 'One status, or several separated by commas (`open,escalated`: every unresolved conversation).', example: 'open,escalated' }),
   leadEmail: z.email().max(320).optional(),
   updatedSince: z.iso.datetime({ offset: true }).optional().meta({ description: 'Only conversations updated at or after this time.' }),
+  sort: z
+    .enum(['-createdAt', '-resolvedAt'])
+    .default('-createdAt')
+    .meta({ description: '`-resolvedAt`: resolved conversations only, the latest resolution first (what a "Conversation Resolved" poll needs).' }),
 });
 export type ListConversationsQuery = z.infer<typeof ListConversationsQuery>;

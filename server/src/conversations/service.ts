@@ -2,7 +2,7 @@ import type { Connection, QueryFilter } from 'mongoose';
 import { getBot } from '../bots/service.js';
 import { newId } from '../db/model.js';
 import { paginate, type Page } from '../db/paginate.js';
-import { NotFoundError } from '../http/errors.js';
+import { NotFoundError, ValidationError } from '../http/errors.js';
 import { conversationModel, messageModel, type ConversationDoc, type MessageDoc } from './model.js';
 import type { CreateConversationIn, ListConversationsQuery } from './schema.js';
 
@@ -45,8 +45,31 @@ export async function latestMessages(connection: Connection, workspaceId: string
 export async function listConversations(connection: Connection, workspaceId: string, query: ListConversationsQuery): Promise<Page<ConversationDoc>> {
   const filter: QueryFilter<ConversationDoc> = { workspaceId };
   if (query.botId) filter.botId = query.botId;
-  if (query.status) filter.status = query.status;
+  if (query.status) filter.status = { $in: query.status };
   if (query.leadEmail) filter['lead.email'] = query.leadEmail.toLowerCase();
   if (query.updatedSince) filter.updatedAt = { $gte: new Date(query.updatedSince) };
+  if (query.sort === '-resolvedAt') return listByResolution(connection, filter, query);
   return paginate(conversationModel(connection), filter, { limit: query.limit, cursor: query.cursor });
+}
+
+/** A resolution-ordered page's cursor: the last row's resolution time and id, `<ms>.<id>`. */
+function resolutionCursorAfter(cursor: string | undefined): QueryFilter<ConversationDoc> {
+  if (cursor === undefined) return {};
+  const match = /^(\d{1,15})\.(cnv_[A-Za-z0-9]{1,64})$/.exec(cursor);
+  if (!match) throw new ValidationError([{ field: 'cursor', message: 'is not a cursor of this list' }]);
+  const at = new Date(Number(match[1]));
+  return { $or: [{ resolvedAt: { $lt: at } }, { resolvedAt: at, _id: { $lt: match[2] } }] };
+}
+
+/** Resolved conversations, the latest resolution first, paged by (resolvedAt, _id). */
+async function listByResolution(connection: Connection, filter: QueryFilter<ConversationDoc>, query: ListConversationsQuery): Promise<Page<ConversationDoc>> {
+  const rows = await conversationModel(connection)
+    .find({ ...filter, resolvedAt: { $ne: null }, ...resolutionCursorAfter(query.cursor) })
+    .sort({ resolvedAt: -1, _id: -1 })
+    .limit(query.limit + 1)
+    .lean<ConversationDoc[]>();
+  const items = rows.slice(0, query.limit);
+  const last = items.at(-1);
+  const more = rows.length > query.limit && last?.resolvedAt;
+  return { items, nextCursor: more ? `${last.resolvedAt!.getTime()}.${last._id}` : null };
 }

@@ -54,6 +54,17 @@ describe('internal POST /events', () => {
     expect(updated.status).toBe('escalated');
   });
 
+  it("names the event's bot (botName) from the workspace's bot, keeping a name the bot engine gave", async () => {
+    const bot = await createBot(story.app, story.workspace.workspaceId, { name: 'Returns Helper' });
+    const conversation = await createConversation(story.app, story.workspace.workspaceId, bot.id);
+    const { botName: _sampleName, ...data } = sampleWebhookBody('order.lookup').data;
+    const ref = { botId: bot.id, conversationId: conversation.id, sessionId: conversation.sessionId };
+    expect((await ingest({ workspaceId: story.workspace.workspaceId, type: 'order.lookup', id: 'evt_named_1', data: { ...data, ...ref } })).status).toBe(202);
+    expect((await ingest({ workspaceId: story.workspace.workspaceId, type: 'order.lookup', id: 'evt_named_2', data: { ...data, ...ref, botName: 'Returns Bot v2' } })).status).toBe(202);
+    const events = await eventModel(story.app.connection).find({ _id: { $in: ['evt_named_1', 'evt_named_2'] } }).sort({ _id: 1 }).lean();
+    expect(events.map((event) => event.data.botName)).toEqual(['Returns Helper', 'Returns Bot v2']);
+  });
+
   it('answers 404 for an unknown workspace and 401 without the internal token', async () => {
     expect((await ingest({ workspaceId: 'ws_000000000000000000000000', type: 'order.lookup', data: sampleWebhookBody('order.lookup').data })).status).toBe(404);
     const response = await story.app.request('/internal/v1/events', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });

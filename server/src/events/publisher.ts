@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { botModel } from '../bots/model.js';
 import { newId } from '../db/model.js';
 import type { DeliveryEngine } from '../deliveries/engine.js';
 import { fanOut } from '../deliveries/fanout.js';
@@ -43,13 +44,24 @@ export function createEventPublisher({ connection, deliveries }: EventPublisherD
   const Events = eventModel(connection);
   return {
     async publish(input) {
-      const { event, duplicate } = await storeEvent(Events, input);
+      const { event, duplicate } = await storeEvent(Events, { ...input, data: await withBotName(connection, input) });
       const fannedOut = await fanOut(connection, event, { onlySubscriptionId: input.subscriptionId, claim: deliveries?.freshClaim() });
       deliveries?.startClaimed(event, fannedOut.claimed);
       await deliveries?.enqueue(fannedOut.dueIds);
       return { event, duplicate, deliveryIds: fannedOut.deliveryIds };
     },
   };
+}
+
+/**
+ * The event's data with `botName` filled in from its bot, so a Zap gets the name without asking;
+ * a name the caller gave is kept, and a bot that is not the workspace's gives null.
+ */
+async function withBotName(connection: Connection, input: PublishEventInput): Promise<Record<string, unknown>> {
+  const { botId, botName } = input.data;
+  if (typeof botId !== 'string' || typeof botName === 'string') return input.data;
+  const bot = await botModel(connection).findOne({ _id: botId, workspaceId: input.workspaceId }, { name: 1 }).lean<{ name: string }>();
+  return { ...input.data, botName: bot?.name ?? null };
 }
 
 const DUPLICATE_KEY = 11000;

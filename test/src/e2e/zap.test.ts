@@ -25,8 +25,9 @@ const subscribe = (trigger: string, path: string, inputData: Record<string, unkn
   zap.run('triggers', trigger, 'performSubscribe', { targetUrl: story.receiver.url(path), inputData });
 
 /** What the Zap's `perform` makes of a request Zapier received. */
-const performOn = (trigger: string, subscribeData: unknown, received: ReceivedRequest) =>
+const performOn = (trigger: string, subscribeData: unknown, received: ReceivedRequest, inputData: Record<string, unknown> = {}) =>
   zap.run<Array<Record<string, unknown>>>('triggers', trigger, 'perform', {
+    inputData,
     subscribeData: subscribeData as { id: string },
     rawRequest: zapierRawRequest(received),
     cleanedRequest: JSON.parse(received.body),
@@ -142,10 +143,10 @@ describe('actions and the search', () => {
     await story.publish('lead.captured', { botId, conversationId, capturedFields: { email: 'grace@example.com', name: 'Grace', phone: null } });
 
     const sent = await zap.run('creates', 'send_message', 'perform', { inputData: { conversationId, message: 'We are on it, Grace.' } });
-    expect(sent).toMatchObject({ id: expect.stringMatching(/^msg_/), conversationId });
+    expect(sent).toMatchObject({ id: expect.stringMatching(/^msg_/), conversationId, text: 'We are on it, Grace.', isRepeat: false });
     const delivered = await waitFor(() => story.receiver.on('/zap/messages').find((request) => JSON.parse(request.body).data.messageId === sent.id), { message: 'message.sent for the sent message' });
-    const [record] = await performOn('message_sent', subscription, delivered);
-    expect(record).toMatchObject({ eventType: 'message.sent', conversationId, messageId: sent.id });
+    const [record] = await performOn('message_sent', subscription, delivered, { includeApiMessages: true });
+    expect(record).toMatchObject({ eventType: 'message.sent', conversationId, messageId: sent.id, text: 'We are on it, Grace.', sender__type: 'api', sender__viaZapier: true });
     const detail = (await story.api(`/conversations/${conversationId}`)).body;
     expect(detail.messages.map((message: { text: string }) => message.text)).toContain('We are on it, Grace.');
 
@@ -158,5 +159,68 @@ describe('actions and the search', () => {
     expect(again.resolvedAt).toBe(resolved.resolvedAt);
     const found = await zap.run('searches', 'find_conversation', 'perform', { inputData: { conversationId } });
     expect(found).toEqual([expect.objectContaining({ id: conversationId, status: 'resolved', resolvedAt: resolved.resolvedAt })]);
+  });
+});
+
+describe('a "New Message → Send Message" Zap', () => {
+  it('does not trigger itself: New Message skips the message its Send Message step sent, but not the bot\'s', async () => {
+    const { botId, conversationId } = await story.botWithConversation();
+    const subscription = await subscribe('message_sent', '/zap/self-loop', { botId });
+
+    const botEventId = await story.publish('message.sent', { botId, conversationId, messageId: 'msg_684adf3f5e9b2a41d07c3f01', text: 'How can I help?' });
+    const fromBot = await story.waitForDelivery('/zap/self-loop', botEventId);
+    const [botRecord] = await performOn('message_sent', subscription, fromBot);
+    expect(botRecord).toMatchObject({ messageId: 'msg_684adf3f5e9b2a41d07c3f01', text: 'How can I help?', sender__type: 'bot', sender__viaZapier: false, botName: expect.stringMatching(/^Website Assistant/) });
+
+    // The Zap's action answers the visitor: NebulaHex emits message.sent for it and delivers it to the same Zap.
+    const sent = await zap.run('creates', 'send_message', 'perform', { inputData: { conversationId, message: 'Thanks, on it.' }, meta: { zap: { id: 9001 } } as never });
+    const fromZap = await waitFor(() => story.receiver.on('/zap/self-loop').find((request) => JSON.parse(request.body).data.messageId === sent.id), { message: 'message.sent for the Zap\'s own message' });
+    expect(JSON.parse(fromZap.body).data.sender).toEqual({ type: 'api', apiKeyId: story.workspace.apiKeyId, viaZapier: true });
+
+    expect(await performOn('message_sent', subscription, fromZap)).toEqual([]);
+  });
+});
+
+describe('idempotent actions', () => {
+  it('a retried Send Message step sends one message and answers the first result', async () => {
+    const { conversationId } = await story.botWithConversation();
+    const bundle = { inputData: { conversationId, message: 'Only once, please.' }, meta: { zap: { id: 9002 } } as never };
+
+    const first = await zap.run('creates', 'send_message', 'perform', bundle);
+    const retried = await zap.run('creates', 'send_message', 'perform', bundle);
+
+    expect(retried).toEqual({ ...first, isRepeat: true });
+    const detail = (await story.api(`/conversations/${conversationId}`)).body;
+    expect(detail.messages.filter((message: { text: string }) => message.text === 'Only once, please.')).toHaveLength(1);
+  });
+});
+
+describe('Capture Lead, New Conversation and Conversation Resolved', () => {
+  it('a captured lead reaches a New Lead Zap, and the conversation polls see the conversation and its resolution', async () => {
+    const { botId, conversationId } = await story.botWithConversation();
+    const subscription = await subscribe('lead_captured', '/zap/captured', { botId });
+
+    const lead = await zap.run('creates', 'capture_lead', 'perform', { inputData: { conversationId, email: 'Ada.Capture@Example.com', name: 'Ada Lovelace' } });
+    expect(lead).toMatchObject({ id: expect.stringMatching(/^lead_/), conversationId, email: 'Ada.Capture@Example.com', firstName: 'Ada', lastName: 'Lovelace' });
+    const delivered = await waitFor(() => story.receiver.on('/zap/captured').find((request) => JSON.parse(request.body).data.leadId === lead.id), { message: 'lead.captured for the captured lead' });
+    const [record] = await performOn('lead_captured', subscription, delivered);
+    expect(record).toMatchObject({ leadId: lead.id, capturedFields__email: 'Ada.Capture@Example.com', capturedFields__firstName: 'Ada', capturedFields__lastName: 'Lovelace' });
+    // The polling twin sees the same record; Find Lead finds the lead by email, in Capture Lead's shape.
+    const polled = await zap.run<Array<Record<string, unknown>>>('triggers', 'lead_captured_polling', 'perform', { inputData: { botId } });
+    expect(polled.find((event) => event.id === record?.id)).toEqual(record);
+    const found = await zap.run<Array<Record<string, unknown>>>('searches', 'find_lead', 'perform', { inputData: { email: 'ada.capture@example.com' } });
+    const { isRepeat: _isRepeat, ...captured } = lead;
+    expect(found).toEqual([{ ...captured, email: 'ada.capture@example.com' }]);
+
+    const created = await zap.run<Array<Record<string, unknown>>>('triggers', 'new_conversation', 'perform', { inputData: { botId } });
+    expect(created).toEqual([expect.objectContaining({ id: conversationId, lead__email: 'ada.capture@example.com', lead__firstName: 'Ada', botName: expect.stringMatching(/^Website Assistant/) })]);
+    expect(await zap.run('triggers', 'conversation_resolved', 'perform', { inputData: { botId } })).toEqual([]);
+
+    const resolved = await zap.run('creates', 'resolve_conversation', 'perform', { inputData: { conversationId } });
+    const resolutions = await zap.run<Array<Record<string, unknown>>>('triggers', 'conversation_resolved', 'perform', { inputData: { botId } });
+    expect(resolutions).toEqual([expect.objectContaining({ id: `${conversationId}:${resolved.resolvedAt}`, conversationId, status: 'resolved' })]);
+    // The resolved conversation leaves the dropdown: no action can use it.
+    const options = await zap.run<Array<{ id: string }>>('triggers', 'listConversations', 'perform', { inputData: { botId } });
+    expect(options.map((option) => option.id)).not.toContain(conversationId);
   });
 });
