@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, Route, Router, Switch, useLocation } from 'wouter';
-import { session, useCsrfToken } from './api/client';
+import { session, setCsrfToken } from './api/client';
 import { ErrorState, Loading } from './components/states';
 import { CatalogPage } from './pages/catalog/CatalogPage';
 import { EndpointPage } from './pages/endpoint/EndpointPage';
@@ -51,7 +51,7 @@ export function App() {
     if (status === 401) return <SignedOut message="You are not signed in, or your session has ended." />;
     return <ErrorState error={me.error} retry={() => void me.refetch()} />;
   }
-  useCsrfToken(me.data.csrfToken);
+  setCsrfToken(me.data.csrfToken);
   const signOut = async () => {
     await session.signOut();
     await me.refetch();

@@ -15,7 +15,7 @@ export class ApiError extends Error {
 let csrfToken: string | null = null;
 
 /** Remembers the session's CSRF token; every unsafe request sends it. */
-export function useCsrfToken(token: string): void {
+export function setCsrfToken(token: string): void {
   csrfToken = token;
 }
 

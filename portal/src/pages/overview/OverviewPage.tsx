@@ -37,8 +37,10 @@ function needingAttention(hooks: HookOut[], stats: OverviewStatsOut): Array<Hook
 function Attention({ hooks, stats }: { hooks: HookOut[]; stats: OverviewStatsOut }) {
   const resume = useResume();
   const rows = needingAttention(hooks, stats);
-  if (rows.length === 0) return <p className="state state-empty">No endpoint is paused or failing. </p>;
+  if (rows.length === 0) return <p className="state state-empty">No endpoint is paused or failing.</p>;
   return (
+    <>
+    <ActionError error={resume.error} />
     <ul className="cards">
       {rows.map((hook) => (
         <li key={hook.id} className="card">
@@ -54,8 +56,8 @@ function Attention({ hooks, stats }: { hooks: HookOut[]; stats: OverviewStatsOut
           )}
         </li>
       ))}
-      <ActionError error={resume.error} />
     </ul>
+    </>
   );
 }
 
