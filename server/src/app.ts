@@ -72,7 +72,7 @@ export function createApp({ config, deps }: CreateAppOptions): Koa {
   const authFailures = limitAuthFailures(createMemoryAuthFailureLimiter({ max: config.AUTH_FAILURES_MAX, windowSeconds: config.AUTH_FAILURES_WINDOW_SECONDS }));
   const publicGuards = [
     authFailures,
-    apiKeyAuth(deps),
+    apiKeyAuth({ ...deps, cacheMs: config.API_KEY_CACHE_MS }),
     rateLimit({ ...deps, max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_SECONDS * 1000 }),
     idempotency({ ...deps, encryptor: createEncryptor(config.ENCRYPTION_KEY), ttlHours: config.IDEMPOTENCY_TTL_HOURS }),
   ];
