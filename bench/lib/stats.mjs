@@ -30,17 +30,6 @@ export async function rssMb(pid) {
   return kb / 1024;
 }
 
-/** The pid whose command line contains `needle` (e.g. FerretDB's listen address), if any. */
-export async function findPid(needle) {
-  const { readdir } = await import('node:fs/promises');
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
-    if (cmdline.replaceAll('\0', ' ').includes(needle)) return Number(entry);
-  }
-  return undefined;
-}
-
 export const round = (value, digits = 1) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : value);
 export const ratio = (value, baseline) => (baseline > 0 ? `${Number((value / baseline).toPrecision(2))}×` : 'n/a');
 export const sleep = (ms) => new Promise((done) => setTimeout(done, ms));

@@ -76,7 +76,7 @@ export function createApp({ config, deps }: CreateAppOptions): Koa {
   const publicGuards = [
     authFailures,
     // A bearer key, or (without one) a portal session cookie with its CSRF header: the same routes either way.
-    apiKeyAuth({ ...deps, alternative: portalFrom(config, deps).authenticate }),
+    apiKeyAuth({ ...deps, cacheMs: config.API_KEY_CACHE_MS, alternative: portalFrom(config, deps).authenticate }),
     rateLimit({ ...deps, max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_SECONDS * 1000 }),
     idempotency({ ...deps, encryptor: createEncryptor(config.ENCRYPTION_KEY), ttlHours: config.IDEMPOTENCY_TTL_HOURS }),
   ];

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { ForbiddenError, UnauthorizedError } from '../http/errors.js';
 import { API_KEY_PATTERN, hashApiKey } from './keys.js';
 import { createLastUsedTracker } from './last-used.js';
+import { keyCacheOf, type AuthKey } from './key-cache.js';
 import { apiKeyModel, type ApiKeyRole } from './model.js';
 import { purgeExpiredReveals } from './service.js';
 
@@ -32,12 +33,22 @@ export function bearerToken(ctx: Context): string | undefined {
 /**
  * Answers 401 unless the request carries a live API key (or, without an Authorization
  * header, what `alternative` accepts); then sets `ctx.state.auth`.
+ * Keys are read through a cache of `cacheMs` (see key-cache.ts): a key revoked through
+ * another process stops working here within that time.
  * At most once a minute per process it also destroys sealed keys whose reveal window
  * has ended (a sweep rather than a TTL index, which the embedded database lacks).
  */
-export function apiKeyAuth({ connection, logger, alternative }: { connection: Connection; logger: Logger; alternative?: AlternativeAuth }): Middleware {
+export function apiKeyAuth({ connection, logger, cacheMs, alternative }: { connection: Connection; logger: Logger; cacheMs: number; alternative?: AlternativeAuth }): Middleware {
   const ApiKeys = apiKeyModel(connection);
   const fields = { workspaceId: 1, role: 1, revokedAt: 1, hash: 1 };
+  const cache = keyCacheOf(connection, cacheMs);
+  const findByHash = async (hash: string): Promise<AuthKey | null> => {
+    const cached = cache?.get(hash);
+    if (cached) return cached;
+    const found = await ApiKeys.findOne({ hash }, fields).lean<AuthKey>();
+    if (found) cache?.set(hash, found);
+    return found;
+  };
   const lastUsed = createLastUsedTracker(ApiKeys, (err) => logger.warn({ err }, 'could not record lastUsedAt'));
   let lastPurge = 0;
   return async (ctx, next) => {
@@ -56,7 +67,7 @@ export function apiKeyAuth({ connection, logger, alternative }: { connection: Co
       throw new UnauthorizedError('The API key is malformed: keys look like "nhx_sk_…".', 'malformed_api_key');
     }
     const hash = hashApiKey(key);
-    const found = await ApiKeys.findOne({ hash }, fields).lean();
+    const found = await findByHash(hash);
     // The lookup matched on the hash already; comparing again in constant time keeps
     // the decision itself free of timing differences whatever the index does.
     if (!found || !timingSafeEqual(Buffer.from(found.hash, 'hex'), Buffer.from(hash, 'hex'))) {

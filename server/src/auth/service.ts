@@ -3,6 +3,7 @@ import type { Encryptor } from '../crypto/encryption.js';
 import { newId } from '../db/model.js';
 import { GoneError, NotFoundError } from '../http/errors.js';
 import { displayPrefix, generateApiKey, hashApiKey } from './keys.js';
+import { forgetCachedKey } from './key-cache.js';
 import { apiKeyModel, apiKeyRevealModel, type ApiKeyDoc, type ApiKeyRole } from './model.js';
 
 export interface ApiKeyServiceDeps {
@@ -66,6 +67,7 @@ export function createApiKeyService({ connection, encryptor, revealWindowMinutes
     async revoke(workspaceId: string, keyId: string): Promise<void> {
       const key = await this.get(workspaceId, keyId);
       if (key.revokedAt === null) await ApiKeys.updateOne({ _id: keyId, workspaceId }, { $set: { revokedAt: new Date() } });
+      forgetCachedKey(connection, key.hash); // this process's auth cache; others within API_KEY_CACHE_MS
       await Reveals.deleteOne({ _id: keyId, workspaceId });
     },
   };

@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { MongoClient } from 'mongodb';
 import { startDatabase, type RunningDatabase } from './embedded.js';
 import { waitFor } from '../testing/wait.js';
+import { testServerUri } from '../testing/database.js';
 
 // The persistent backend `npm start` uses: what the server acknowledged must survive a
 // SIGKILL of the database, and the database must never outlive its server.
@@ -110,4 +111,28 @@ describe('the embedded database kept on disk', () => {
     await start(dataDir);
     await expect(start(dataDir, 500)).rejects.toThrow(/locked by another running database process: stop the other server first/);
   });
+});
+
+describe('the embedded database under concurrent schema changes', () => {
+  it('fails and loses no write that races the creation of its collection and an index on it', async () => {
+    const failures: string[] = [];
+    await withClient(testServerUri(), async (a) => {
+      await withClient(testServerUri(), async (b) => {
+        for (let round = 0; round < 300; round++) {
+          const db = `schema_race_${round % 5}`;
+          const name = `c${round}`;
+          const results = await Promise.allSettled([
+            a.db(db).createCollection(name).catch(() => undefined), // "already exists" is an answer, not a failure
+            b.db(db).collection(name).createIndex({ x: 1 }),
+            b.db(db).collection<{ _id: number }>(name).insertOne({ _id: 1 }),
+            a.db(db).collection<{ _id: number }>(name).insertOne({ _id: 2 }),
+          ]);
+          for (const result of results) if (result.status === 'rejected') failures.push(`${db}.${name}: ${String(result.reason)}`);
+          if ((await a.db(db).collection(name).countDocuments()) !== 2) failures.push(`${db}.${name}: a document is missing`);
+        }
+        for (let n = 0; n < 5; n++) await a.db(`schema_race_${n}`).dropDatabase();
+      });
+    });
+    expect(failures).toEqual([]);
+  }, 120_000);
 });

@@ -61,8 +61,12 @@ describe('deliveries created claimed by the process that attempts them', () => {
 
     await waitFor(async () => (await story.app.deliveries.sweep()) > 0, { message: 'the sweep to take the lapsed claim', timeoutMs: 10_000 });
     await story.waitForRequests('/orphan', 2);
-    const [delivery] = await deliveryModel(story.app.connection).find({ eventId: event._id }).lean<DeliveryDoc[]>();
-    expect(delivery).toMatchObject({ status: 'succeeded', attemptCount: 1, lockedBy: null });
+    // The receiver has answered; the sweep's worker records the attempt a moment later.
+    const delivery = await waitFor(async () => {
+      const [stored] = await deliveryModel(story.app.connection).find({ eventId: event._id }).lean<DeliveryDoc[]>();
+      return stored?.status === 'succeeded' ? stored : undefined;
+    }, { message: 'the attempt to be recorded' });
+    expect(delivery).toMatchObject({ attemptCount: 1, lockedBy: null });
   });
 });
 
