@@ -57,11 +57,19 @@ export interface AttempterDeps {
   scheduleRetry(deliveryId: string, at: Date): Promise<unknown>;
 }
 
-/** A delivery fan-out just created locked to this process, and the event it carries. */
+/** A delivery fan-out just created locked to this process, the event it carries and the subscription as fan-out read it. */
 export interface FreshDelivery {
   delivery: DeliveryDoc;
   event: EventDoc;
+  hook: HookDoc;
 }
+
+/**
+ * How long the subscription fan-out read may stand in for reading it again before the
+ * first attempt: a pause, deletion or new secret reaches a first attempt within this time,
+ * and retries always read it afresh.
+ */
+export const FRESH_HOOK_MS = 1_000;
 
 /** One attempt of one delivery, `claim → prepare → send → record`, for the engine's work queue. */
 export function createAttempter({ connection, logger, config, sender, policy, metrics, scheduleRetry }: AttempterDeps): (deliveryId: string, fresh?: FreshDelivery) => Promise<void> {
@@ -109,18 +117,20 @@ export function createAttempter({ connection, logger, config, sender, policy, me
     if (!delivery) return; // not due, finished, or another worker holds it
     const renewal = keepLock(Deliveries, deliveryId, owner, leaseMs(config), logger);
     try {
-      await attemptClaimed(delivery, owner, fresh?.event);
+      const hookStillFresh = handed !== null && Date.now() - handed.createdAt.getTime() < FRESH_HOOK_MS;
+      await attemptClaimed(delivery, owner, fresh?.event, hookStillFresh ? fresh?.hook : undefined);
     } finally {
       renewal.stop();
     }
   };
 
-  async function attemptClaimed(delivery: DeliveryDoc, token: string, knownEvent?: EventDoc): Promise<void> {
+  async function attemptClaimed(delivery: DeliveryDoc, token: string, knownEvent?: EventDoc, knownHook?: HookDoc): Promise<void> {
     const deliveryId = delivery._id;
-    // The hook is always read: it may have been paused, deleted or given a new secret since fan-out. Events never change.
+    // Events never change. The hook may have been paused, deleted or given a new secret since
+    // fan-out, so it is read again unless fan-out read it moments ago (FRESH_HOOK_MS).
     const [event, hook] = await Promise.all([
       knownEvent ?? Events.findById(delivery.eventId).lean<EventDoc>(),
-      Hooks.findById(delivery.subscriptionId).lean<HookDoc>(),
+      knownHook ?? Hooks.findById(delivery.subscriptionId).lean<HookDoc>(),
     ]);
     if (!hook || !event || hook.status === 'paused') {
       if (!hook) await abandonDelivery(connection, deliveryId, token, 'the subscription was deleted');

@@ -13,6 +13,8 @@ export interface FanOutResult {
   claimed: DeliveryDoc[];
   /** Every delivery of the event for the matching subscriptions, new or not. */
   deliveryIds: string[];
+  /** The matching subscriptions as read now: the first attempts of `claimed` use them instead of reading them again. */
+  subscriptions: HookDoc[];
 }
 
 /** A process that will make the first attempts itself creates the deliveries locked to it, saving a write each. */
@@ -38,8 +40,8 @@ export async function fanOut(connection: Connection, event: EventDoc, { onlySubs
   const filter = onlySubscriptionId
     ? { _id: onlySubscriptionId, workspaceId: event.workspaceId }
     : { workspaceId: event.workspaceId, ...receivesEvent(event.type), botId: { $in: [null, ...(event.botId ? [event.botId] : [])] } };
-  const hooks = await hookModel(connection).find(filter, { _id: 1, status: 1 }).lean<Array<Pick<HookDoc, '_id' | 'status'>>>();
-  if (hooks.length === 0) return { dueIds: [], claimed: [], deliveryIds: [] };
+  const hooks = await hookModel(connection).find(filter).lean<HookDoc[]>();
+  if (hooks.length === 0) return { dueIds: [], claimed: [], deliveryIds: [], subscriptions: [] };
 
   const now = new Date();
   const candidates = hooks.map((hook) => newDelivery(event, hook, now, claim));
@@ -50,6 +52,7 @@ export async function fanOut(connection: Connection, event: EventDoc, { onlySubs
     claimed: created.filter((delivery) => delivery.status === 'sending'),
     // Only a republished event needs the ids stored earlier: the common case (every insert new) skips the query.
     deliveryIds: inserted.every(Boolean) ? candidates.map((delivery) => delivery._id) : await storedDeliveryIds(Deliveries, event, hooks),
+    subscriptions: hooks,
   };
 }
 

@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { eventModel, type EventDoc } from '../events/model.js';
 import { hookModel } from '../hooks/model.js';
 import { waitFor } from '../testing/wait.js';
+import { FRESH_HOOK_MS } from './attempter.js';
 import { fanOut } from './fanout.js';
 import { deliveryModel, type DeliveryDoc } from './model.js';
 import { FAST_WEBHOOKS, startWebhookStory, type WebhookStory } from './story.js';
@@ -67,6 +68,24 @@ describe('deliveries created claimed by the process that attempts them', () => {
       return stored?.status === 'succeeded' ? stored : undefined;
     }, { message: 'the attempt to be recorded' });
     expect(delivery).toMatchObject({ attemptCount: 1, lockedBy: null });
+  });
+});
+
+describe('the subscription fan-out read, used by the first attempt', () => {
+  it('is read again once it is older than FRESH_HOOK_MS: a subscription paused meanwhile gets nothing', async () => {
+    const hook = await story.subscribe({ event: 'lead.captured', path: '/paused-later' });
+    const event: EventDoc = { _id: 'evt_fresh_hook', workspaceId: story.workspace.workspaceId, type: 'lead.captured', botId: null, test: false, data: {}, createdAt: new Date() };
+    await eventModel(story.app.connection).create(event);
+    const { claimed, subscriptions } = await fanOut(story.app.connection, event, { claim: story.app.deliveries.freshClaim()! });
+    expect(subscriptions.map((subscription) => subscription.status)).toEqual(['active']);
+    await hookModel(story.app.connection).updateOne({ _id: hook.id }, { $set: { status: 'paused' } });
+    // As if the delivery had waited in the work queue for longer than the window.
+    const waited = claimed.map((delivery) => ({ ...delivery, createdAt: new Date(Date.now() - FRESH_HOOK_MS - 1) }));
+    story.app.deliveries.startClaimed(event, waited, subscriptions);
+    await story.app.deliveries.idle();
+    const [stored] = await deliveryModel(story.app.connection).find({ eventId: event._id }).lean<DeliveryDoc[]>();
+    expect(stored).toMatchObject({ status: 'held', attemptCount: 0 });
+    expect(story.receiver.on('/paused-later')).toEqual([]);
   });
 });
 

@@ -46,7 +46,7 @@ export function createEventPublisher({ connection, deliveries }: EventPublisherD
     async publish(input) {
       const { event, duplicate } = await storeEvent(Events, { ...input, data: await withBotName(connection, input) });
       const fannedOut = await fanOut(connection, event, { onlySubscriptionId: input.subscriptionId, claim: deliveries?.freshClaim() });
-      deliveries?.startClaimed(event, fannedOut.claimed);
+      deliveries?.startClaimed(event, fannedOut.claimed, fannedOut.subscriptions);
       await deliveries?.enqueue(fannedOut.dueIds);
       return { event, duplicate, deliveryIds: fannedOut.deliveryIds };
     },
