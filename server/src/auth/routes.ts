@@ -59,7 +59,7 @@ documentPublic({
   path: '/auth/keys/:keyId',
   tags,
   summary: 'Revoke an API key',
-  description: `${adminOnly} The key stops working at once.`,
+  description: `${adminOnly} The key stops working at once in the process that revoked it, and in every other server process within API_KEY_CACHE_MS (1 s by default).`,
   request: { params: KeyIdParam },
   responses: { 204: { description: 'Revoked.' }, 403: forbidden, 404: notFound },
 });
