@@ -1,11 +1,11 @@
 import type { DeliveryCounts, ResponseTimes } from '@nebulahex/shared';
 
-/** One group of the aggregation: deliveries of one status and one last response time (within one hour or endpoint). */
+/** One group of the aggregation: deliveries of one status (within one hour or endpoint). */
 export interface StatusGroup {
   status: string;
   count: number;
-  /** Response time of their last attempt (null where none was made). */
-  ms: number | null;
+  /** Response times of their last attempts, where one was made. */
+  durations: number[];
 }
 
 /** Nearest-rank percentile of sorted values; null for none. */
@@ -21,11 +21,7 @@ export function summarize(groups: StatusGroup[]): DeliveryCounts & ResponseTimes
   const total = groups.reduce((sum, group) => sum + group.count, 0);
   const succeeded = count('succeeded');
   const failed = count('failed');
-  // Groups are a histogram of response times: expand it (bounded by the distinct values' counts).
-  const durations = groups
-    .filter((group): group is StatusGroup & { ms: number } => typeof group.ms === 'number')
-    .sort((a, b) => a.ms - b.ms)
-    .flatMap((group) => Array.from({ length: group.count }, () => group.ms));
+  const durations = groups.flatMap((group) => group.durations).sort((a, b) => a - b);
   return {
     total,
     succeeded,
