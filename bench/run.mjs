@@ -35,7 +35,8 @@ async function main() {
   const work = await mkdtemp(join(tmpdir(), 'nebulahex-bench-'));
   const memoryFile = join(work, 'memory.json');
   const loadBefore = loadavg();
-  const database = await startDatabase({ dataDir: join(work, 'db'), log: (line) => console.log(line) });
+  // BENCH_DURABILITY=interval|fsync measures the embedded database's other modes (default: commit, as npm start runs it).
+  const database = await startDatabase({ dataDir: join(work, 'db'), durability: process.env.BENCH_DURABILITY ?? 'commit', log: (line) => console.log(line) });
   const dbPid = database.pid;
   const receiver = await startReceiver();
   const probe = fileURLToPath(new URL('./lib/memory-probe.mjs', import.meta.url));
