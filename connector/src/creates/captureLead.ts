@@ -9,6 +9,7 @@ import { apiRequest, conversationUrl, isReplayed } from '../client.js';
 import { botFilterField, conversationField } from '../fields.js';
 import { REPLAY_OUTPUT_FIELD, deduplicationKeyField, idempotencyKeyFor } from '../idempotency.js';
 import { splitName } from '../records.js';
+import { LEAD_OUTPUT_FIELDS, LEAD_SAMPLE } from '../searches/findLead.js';
 
 const inputFields = defineInputFields([
   botFilterField('Only list conversations of this bot in the Conversation dropdown. Optional.'),
@@ -58,33 +59,7 @@ export default defineCreate({
   operation: {
     perform,
     inputFields,
-    sample: {
-      id: 'lead_684ae0125e9b2a41d07c3e40',
-      leadId: 'lead_684ae0125e9b2a41d07c3e40',
-      conversationId: 'cnv_684adf1c5e9b2a41d07c3e15',
-      botId: 'bot_6849b3a05e9b2a41d07c1a02',
-      email: 'maria.keller@example.com',
-      name: 'Maria Keller',
-      phone: '+49 30 901820',
-      firstName: 'Maria',
-      lastName: 'Keller',
-      capturedAt: '2025-06-12T14:01:12.000Z',
-      conversationUrl: 'https://nebulahex.com/app/conversations/cnv_684adf1c5e9b2a41d07c3e15',
-      isRepeat: false,
-    },
-    outputFields: [
-      { key: 'id', label: 'Lead ID' },
-      { key: 'leadId', label: 'Lead ID (Same as ID)' },
-      { key: 'email', label: 'Email' },
-      { key: 'name', label: 'Name' },
-      { key: 'firstName', label: 'First Name' },
-      { key: 'lastName', label: 'Last Name' },
-      { key: 'phone', label: 'Phone' },
-      { key: 'conversationId', label: 'Conversation ID' },
-      { key: 'conversationUrl', label: 'Conversation Link' },
-      { key: 'botId', label: 'Bot ID' },
-      { key: 'capturedAt', label: 'Captured At', type: 'datetime' },
-      REPLAY_OUTPUT_FIELD,
-    ],
+    sample: { ...LEAD_SAMPLE, isRepeat: false },
+    outputFields: [...LEAD_OUTPUT_FIELDS, REPLAY_OUTPUT_FIELD],
   },
 });

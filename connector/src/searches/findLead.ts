@@ -3,6 +3,35 @@ import { defineInputFields, defineSearch, type InferInputData, type SearchPerfor
 import { apiRequest, conversationUrl } from '../client.js';
 import { splitName } from '../records.js';
 
+/** A lead as Find Lead and Capture Lead answer it: one sample and one list of fields for both. */
+export const LEAD_SAMPLE = {
+  id: 'lead_684ae0125e9b2a41d07c3e40',
+  leadId: 'lead_684ae0125e9b2a41d07c3e40',
+  conversationId: 'cnv_684adf1c5e9b2a41d07c3e15',
+  botId: 'bot_6849b3a05e9b2a41d07c1a02',
+  email: 'maria.keller@example.com',
+  name: 'Maria Keller',
+  firstName: 'Maria',
+  lastName: 'Keller',
+  phone: '+49 30 901820',
+  capturedAt: '2025-06-12T14:01:12.000Z',
+  conversationUrl: 'https://nebulahex.com/app/conversations/cnv_684adf1c5e9b2a41d07c3e15',
+};
+
+export const LEAD_OUTPUT_FIELDS = [
+  { key: 'id', label: 'Lead ID' },
+  { key: 'leadId', label: 'Lead ID (Same as ID)' },
+  { key: 'email', label: 'Email' },
+  { key: 'name', label: 'Name' },
+  { key: 'firstName', label: 'First Name' },
+  { key: 'lastName', label: 'Last Name' },
+  { key: 'phone', label: 'Phone' },
+  { key: 'conversationId', label: 'Conversation ID' },
+  { key: 'conversationUrl', label: 'Conversation Link' },
+  { key: 'botId', label: 'Bot ID' },
+  { key: 'capturedAt', label: 'Captured At', type: 'datetime' },
+] as const;
+
 const inputFields = defineInputFields([
   { key: 'email', label: 'Email', required: true, helpText: 'The email address of the lead to find, e.g. maria.keller@example.com.' },
 ]);
@@ -46,31 +75,7 @@ export default defineSearch({
   operation: {
     perform,
     inputFields,
-    sample: {
-      id: 'lead_684ae0125e9b2a41d07c3e40',
-      leadId: 'lead_684ae0125e9b2a41d07c3e40',
-      conversationId: 'cnv_684adf1c5e9b2a41d07c3e15',
-      botId: 'bot_6849b3a05e9b2a41d07c1a02',
-      email: 'maria.keller@example.com',
-      name: 'Maria Keller',
-      firstName: 'Maria',
-      lastName: 'Keller',
-      phone: '+49 30 901820',
-      capturedAt: '2025-06-12T14:01:12.000Z',
-      conversationUrl: 'https://nebulahex.com/app/conversations/cnv_684adf1c5e9b2a41d07c3e15',
-    },
-    outputFields: [
-      { key: 'id', label: 'Lead ID' },
-      { key: 'leadId', label: 'Lead ID (Same as ID)' },
-      { key: 'email', label: 'Email' },
-      { key: 'name', label: 'Name' },
-      { key: 'firstName', label: 'First Name' },
-      { key: 'lastName', label: 'Last Name' },
-      { key: 'phone', label: 'Phone' },
-      { key: 'conversationId', label: 'Conversation ID' },
-      { key: 'conversationUrl', label: 'Conversation Link' },
-      { key: 'botId', label: 'Bot ID' },
-      { key: 'capturedAt', label: 'Captured At', type: 'datetime' },
-    ],
+    sample: LEAD_SAMPLE,
+    outputFields: [...LEAD_OUTPUT_FIELDS],
   },
 });
