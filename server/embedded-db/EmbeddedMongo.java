@@ -124,7 +124,7 @@ public final class EmbeddedMongo {
     /**
      * mongo-java-server does not isolate schema changes from data commands. Measured: a
      * createIndex racing inserts into a new collection failed an insert with a server error
-     * (4 of 300 fresh collections), and an index built while documents arrive can miss them.
+     * (4 of 300 fresh collections), and an index built while documents arrive may miss them (not shown).
      * So commands that change the schema (create, drop, index changes) and the first command
      * to a new database or the first write to a new collection run alone (a write lock);
      * everything else runs side by side under the read lock. Schema changes are rare (start-up,
