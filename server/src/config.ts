@@ -57,6 +57,9 @@ const EnvSchema = z.object({
   IDEMPOTENCY_TTL_HOURS: int(1, 168).default(24),
   // How long a process trusts an API key it read (ms): a key revoked through another process is refused within this. 0 reads every time.
   API_KEY_CACHE_MS: int(0, 60_000).default(1000),
+  // How long a process trusts the subscriptions, bot names and workspaces it read for delivering (ms): a pause,
+  // deletion, new secret or new subscription made through another process is honoured within this. 0 reads every time.
+  SUBSCRIPTION_CACHE_MS: int(0, 60_000).default(1000),
   // How long after creation a key may be revealed once more, in minutes.
   KEY_REVEAL_WINDOW_MINUTES: int(0, 1440).default(10),
 

@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   agenda.on('error', (error) => logger.error({ err: error }, 'scheduler error'));
   const sendsInProcess = config.ROLE !== 'api';
   const deliveries = createDeliveryEngine({ connection, agenda, logger, config, sendsInProcess, metrics });
-  const events = createEventPublisher({ connection, deliveries });
+  const events = createEventPublisher({ connection, deliveries, cacheMs: config.SUBSCRIPTION_CACHE_MS });
   let schedulerReady = false;
   if (sendsInProcess) {
     defineDeliveryJobs({ agenda, engine: deliveries, connection, logger, config });
