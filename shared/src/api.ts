@@ -20,7 +20,10 @@ export interface WorkspaceOut {
 
 export interface AuthMeOut {
   workspace: WorkspaceOut;
-  apiKey: { id: string; name: string; prefix: string; role: ApiKeyRole; createdAt: string };
+  /** The calling API key; absent when the caller is an app connected with OAuth. */
+  apiKey?: { id: string; name: string; prefix: string; role: ApiKeyRole; createdAt: string };
+  /** The OAuth connection of the calling access token: the app and who connected it. */
+  connection?: { id: string; app: string; connectedBy: string };
 }
 
 export interface BotOut {

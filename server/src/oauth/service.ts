@@ -1,0 +1,42 @@
+import type { Connection } from 'mongoose';
+import { newId } from '../db/model.js';
+import { NotFoundError } from '../http/errors.js';
+import { oauthConnectionModel, type OAuthConnectionDoc } from './model.js';
+
+export interface NewConnection {
+  workspaceId: string;
+  grantId: string;
+  clientId: string;
+  clientName: string;
+  connectedBy: string;
+}
+
+/**
+ * The apps connected to workspaces: one record per consented grant. Revoking marks the record
+ * and makes `revokeGrant` (oidc-provider's adapter) delete the grant's codes and tokens.
+ */
+export function createConnectionService(connection: Connection, revokeGrant: (grantId: string) => Promise<void>) {
+  const Connections = oauthConnectionModel(connection);
+  return {
+    async record(input: NewConnection, now = new Date()): Promise<OAuthConnectionDoc> {
+      const doc: OAuthConnectionDoc = { _id: newId('oac'), ...input, createdAt: now, lastUsedAt: null, revokedAt: null };
+      await Connections.create(doc);
+      return doc;
+    },
+
+    /** The workspace's live connections, newest first. */
+    list(workspaceId: string): Promise<OAuthConnectionDoc[]> {
+      return Connections.find({ workspaceId, revokedAt: null }).sort({ _id: -1 }).limit(100).lean<OAuthConnectionDoc[]>();
+    },
+
+    /** Revokes a connection of this workspace (404 for another workspace's or an unknown id; idempotent). */
+    async revoke(workspaceId: string, connectionId: string, now = new Date()): Promise<void> {
+      const found = await Connections.findOne({ _id: connectionId, workspaceId }).lean<OAuthConnectionDoc>();
+      if (!found) throw new NotFoundError('Connected app', 'connected_app_not_found');
+      await Connections.updateOne({ _id: connectionId, revokedAt: null }, { $set: { revokedAt: now } });
+      await revokeGrant(found.grantId);
+    },
+  };
+}
+
+export type ConnectionService = ReturnType<typeof createConnectionService>;
