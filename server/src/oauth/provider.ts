@@ -34,6 +34,7 @@ function clientsOf(config: RuntimeConfig): ClientMetadata[] {
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_post',
+      id_token_signed_response_alg: 'ES256', // the only key the provider has (it issues no ID tokens here)
     },
   ];
 }
