@@ -8,11 +8,12 @@ export { API_KEYS_PAGE, raiseForApiError } from './errors.js';
 const USER_AGENT = zapierConnectorUserAgent(connectorVersion);
 
 /**
- * Every request carries the connected account's API key as a bearer token, and the connector's
+ * Every request carries the connection's access token (or, for a pre-v3 connection, API key) as a bearer token, and the connector's
  * User-Agent, by which the server marks what a Zap sent (`message.sent`'s `sender.viaZapier`).
  */
 export const addBearerKey: BeforeRequestMiddleware = (request, _z, bundle) => {
-  const apiKey = bundle.authData.apiKey;
+  // An OAuth connection's access token (v3); a connection made before v3 with an API key still works.
+  const apiKey = bundle.authData.access_token ?? bundle.authData.apiKey;
   // Core sets `user-agent: Zapier`; a second spelling of the name would be sent as "Zapier, …".
   const headers = Object.fromEntries(Object.entries(request.headers ?? {}).filter(([name]) => name.toLowerCase() !== 'user-agent'));
   request.headers = { ...headers, 'user-agent': USER_AGENT, ...(apiKey ? { Authorization: `Bearer ${apiKey}` } : {}) };
