@@ -339,3 +339,31 @@ export interface PortalSessionOut {
   idleExpiresAt: string;
   expiresAt: string;
 }
+
+/** An app connected to the workspace with OAuth (`GET /auth/connected-apps`). */
+export interface ConnectedAppOut {
+  id: string;
+  name: string;
+  /** Who allowed it, as their portal sign-in named them. */
+  connectedBy: string;
+  connectedAt: string;
+  lastUsedAt: string | null;
+}
+
+export interface ConnectedAppListOut {
+  apps: ConnectedAppOut[];
+}
+
+/** `GET /portal/connect/:uid/details`: what the consent screen shows. */
+export interface ConsentOut {
+  app: { name: string };
+  workspace: WorkspaceOut;
+  signedInAs: string;
+  scopes: { name: string; description: string }[];
+  csrfToken: string;
+}
+
+/** `POST /portal/connect/:uid/allow|deny`: where the browser goes next (back to the app). */
+export interface ConsentAnswerOut {
+  redirectTo: string;
+}

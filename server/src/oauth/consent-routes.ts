@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { errors, type InteractionResults } from 'oidc-provider';
+import type { ConsentAnswerOut, ConsentOut as SharedConsentOut } from '@nebulahex/shared';
 import type { RouteFactoryOptions } from '../http/deps.js';
 import { ForbiddenError, GoneError, UnauthorizedError } from '../http/errors.js';
 import { CSRF_HEADER, SESSION_COOKIE } from '../portal/session-auth.js';
@@ -55,7 +56,7 @@ export function consentRouter({ config, deps }: RouteFactoryOptions): Router {
 
   const finish = async (ctx: Context, result: InteractionResults) => {
     const redirectTo = await expiredAsGone(() => oauth.provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false }));
-    ctx.body = { redirectTo };
+    ctx.body = { redirectTo } satisfies ConsentAnswerOut;
   };
 
   router.get('/details', async (ctx) => {
@@ -70,7 +71,7 @@ export function consentRouter({ config, deps }: RouteFactoryOptions): Router {
       signedInAs: session.signedInAs,
       scopes: describeScopes(requested),
       csrfToken: csrf.tokenFor(session.sessionId),
-    } satisfies ConsentOut;
+    } satisfies ConsentOut & SharedConsentOut;
   });
 
   router.post('/allow', async (ctx) => {
