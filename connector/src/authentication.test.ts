@@ -22,7 +22,7 @@ afterAll(() => {
 
 /** The token endpoint, insisting on the client's credentials and the given form fields. */
 const tokenEndpoint = (fields: Record<string, string>) =>
-  nock(API_ORIGIN).post('/oauth/token', (body: Record<string, string>) => body.client_id === 'zapier-client' && body.client_secret === process.env.CLIENT_SECRET && Object.entries(fields).every(([key, value]) => body[key] === value));
+  nock(API_ORIGIN, { badheaders: ['authorization'] }).post('/oauth/token', (body: Record<string, string>) => body.client_id === 'zapier-client' && body.client_secret === process.env.CLIENT_SECRET && Object.entries(fields).every(([key, value]) => body[key] === value));
 
 describe('authentication (OAuth 2.0)', () => {
   it('sends the user to the consent screen with the client id, scope, state and redirect URI', async () => {
@@ -52,7 +52,7 @@ describe('authentication (OAuth 2.0)', () => {
     tokenEndpoint({ grant_type: 'refresh_token' }).reply(400, { error: 'invalid_grant', error_description: 'grant request is invalid' });
     const error = await caught(() => appTester(oauth2Config.refreshAccessToken, buildBundle({ authData: { access_token: 'at', refresh_token: 'rt' } })));
     expect(error.name).toBe('ExpiredAuthError');
-    expect(error.message).toMatch(/disconnected in the NebulaHex portal.*Reconnect your NebulaHex account/);
+    expect(error.message).toMatch(/no longer accepts this connection \(grant request is invalid\): it was disconnected in the NebulaHex portal.*Reconnect your NebulaHex account/);
   });
 
   it('tests the connection against GET /auth/me with the access token', async () => {

@@ -1,12 +1,9 @@
 import type { AuthMeOut } from '@nebulahex/shared';
 import type { Authentication, Bundle, HttpResponse, ZObject } from 'zapier-platform-core';
-import { apiBaseUrl, apiRequest } from './client.js';
+import { apiRequest, oauthUrl } from './client.js';
 
 /** The scope the connector asks for: act on one workspace as a member key would. */
 export const OAUTH_SCOPE = 'workspace';
-
-/** An address of NebulaHex's OAuth server (`/oauth/auth`, `/oauth/token`). */
-export const oauthUrl = (path: string): string => `${apiBaseUrl()}/oauth${path}`;
 
 interface TokenAnswer {
   access_token?: string;
@@ -60,8 +57,9 @@ const getAccessToken = async (z: ZObject, bundle: Bundle) => {
 const refreshAccessToken = async (z: ZObject, bundle: Bundle) => {
   const response = await tokenRequest(z, { grant_type: 'refresh_token', refresh_token: String(bundle.authData.refresh_token ?? '') });
   if (response.status === 400 || response.status === 401) {
+    const why = response.data?.error_description ? ` (${response.data.error_description})` : '';
     throw new z.errors.ExpiredAuthError(
-      'NebulaHex no longer accepts this connection: it was disconnected in the NebulaHex portal (Connected apps), or unused for too long. Reconnect your NebulaHex account in Zapier.',
+      `NebulaHex no longer accepts this connection${why}: it was disconnected in the NebulaHex portal (Connected apps), or unused for too long. Reconnect your NebulaHex account in Zapier.`,
     );
   }
   if (response.status !== 200) throw new z.errors.Error(`NebulaHex could not refresh the connection (HTTP ${response.status}). Zapier will try again.`, 'oauth_refresh_failed', response.status);

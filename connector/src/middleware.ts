@@ -1,5 +1,6 @@
 import { zapierConnectorUserAgent } from '@nebulahex/shared';
 import type { AfterResponseMiddleware, BeforeRequestMiddleware } from 'zapier-platform-core';
+import { oauthUrl } from './client.js';
 import { connectorVersion } from './version.js';
 import { raiseForApiError } from './errors.js';
 
@@ -16,7 +17,9 @@ export const addBearerKey: BeforeRequestMiddleware = (request, _z, bundle) => {
   const apiKey = bundle.authData.access_token ?? bundle.authData.apiKey;
   // Core sets `user-agent: Zapier`; a second spelling of the name would be sent as "Zapier, …".
   const headers = Object.fromEntries(Object.entries(request.headers ?? {}).filter(([name]) => name.toLowerCase() !== 'user-agent'));
-  request.headers = { ...headers, 'user-agent': USER_AGENT, ...(apiKey ? { Authorization: `Bearer ${apiKey}` } : {}) };
+  // The OAuth server authenticates the client by its id and secret alone (one mechanism only).
+  const toOAuthServer = request.url?.startsWith(oauthUrl('/')) ?? false;
+  request.headers = { ...headers, 'user-agent': USER_AGENT, ...(apiKey && !toOAuthServer ? { Authorization: `Bearer ${apiKey}` } : {}) };
   return request;
 };
 
