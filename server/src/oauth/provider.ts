@@ -126,9 +126,15 @@ export function mountProvider(provider: Provider): Middleware {
   return async (ctx, next) => {
     if (!ctx.path.startsWith(`${OAUTH_PREFIX}/`)) return next();
     const req = ctx.req as typeof ctx.req & { originalUrl?: string };
-    req.originalUrl = req.url;
-    req.url = (req.url ?? '').slice(OAUTH_PREFIX.length);
-    ctx.respond = false;
-    await handle(req, ctx.res);
+    const url = req.url ?? '';
+    req.originalUrl = url;
+    req.url = url.slice(OAUTH_PREFIX.length);
+    ctx.respond = false; // the provider answers; the access log and metrics still see its status
+    (ctx as { _matchedRoute?: string })._matchedRoute = `${OAUTH_PREFIX}/*`;
+    try {
+      await handle(req, ctx.res);
+    } finally {
+      req.url = url;
+    }
   };
 }
