@@ -6,15 +6,18 @@ import { oauthRecordModel } from './model.js';
 /** Bearer values: kept only as hashes, like API keys (the value is the token itself). */
 const HASHED = new Set(['AccessToken', 'RefreshToken', 'AuthorizationCode']);
 const SWEEP_EVERY_MS = 60_000;
+/** Expired records are kept this long, so an expired access token is told apart from an unknown one. */
+const KEEP_EXPIRED_MS = 3_600_000;
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
 /**
  * oidc-provider's storage on our MongoDB: one collection, one document per model instance
  * (`<Model>:<id>`). Tokens and codes are stored under the hash of their value, never the value.
- * Expiry is checked on every read and expired documents are swept at most once a minute per
- * process (portable: the embedded database has no TTL indexes). `onRevoke` hears every
- * destroyed token and revoked grant, so this process forgets them at once.
+ * oidc-provider checks every record's expiry (`exp`) when it reads it; expired documents are
+ * deleted an hour after they expire, at most once a minute per process (portable: the embedded
+ * database has no TTL indexes). `onRevoke` hears every destroyed token and revoked grant, so
+ * this process forgets them at once.
  */
 export function mongoAdapterFactory(connection: Connection, onRevoke: (kind: 'token' | 'grant', id: string) => void) {
   const Records = oauthRecordModel(connection);
@@ -22,7 +25,7 @@ export function mongoAdapterFactory(connection: Connection, onRevoke: (kind: 'to
   const sweep = () => {
     if (Date.now() - lastSweep < SWEEP_EVERY_MS) return;
     lastSweep = Date.now();
-    void Records.deleteMany({ expiresAt: { $lt: new Date() } }).catch(() => undefined);
+    void Records.deleteMany({ expiresAt: { $lt: new Date(Date.now() - KEEP_EXPIRED_MS) } }).catch(() => undefined);
   };
 
   return class MongoAdapter implements Adapter {
@@ -34,7 +37,7 @@ export function mongoAdapterFactory(connection: Connection, onRevoke: (kind: 'to
 
     async findOne(filter: Record<string, unknown>, id?: string): Promise<AdapterPayload | undefined> {
       const found = await Records.findOne({ ...filter, kind: this.name }).lean();
-      if (!found || (found.expiresAt && found.expiresAt <= new Date())) return undefined;
+      if (!found || (found.expiresAt && found.expiresAt.getTime() + KEEP_EXPIRED_MS <= Date.now())) return undefined;
       const payload = { ...(JSON.parse(found.payload) as AdapterPayload), ...(found.consumed ? { consumed: found.consumed } : {}) };
       return HASHED.has(this.name) && id ? { ...payload, jti: id } : payload;
     }

@@ -52,6 +52,17 @@ describe('connected apps', () => {
     expect(await portal.list()).toEqual([]);
   });
 
+  it('leaves out a connection whose grant the provider revoked (a reused refresh token)', async () => {
+    const app = await start();
+    const workspace = await createWorkspace(app);
+    const tokens = await connectApp(app, workspace.workspaceId);
+    const form = { grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: TEST_OAUTH_CLIENT.OAUTH_ZAPIER_CLIENT_ID, client_secret: TEST_OAUTH_CLIENT.OAUTH_ZAPIER_CLIENT_SECRET };
+    const refresh = () => fetch(`${app.baseUrl}/oauth/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) });
+    expect((await refresh()).status).toBe(200);
+    expect((await refresh()).status).toBe(400); // reuse: the provider revokes the whole grant
+    expect(await (await portalOf(app, workspace.workspaceId)).list()).toEqual([]);
+  });
+
   it('another workspace cannot see or revoke a connection (404)', async () => {
     const app = await start();
     const ours = await createWorkspace(app);
@@ -71,7 +82,9 @@ describe('connected apps', () => {
     const Records = oauthRecordModel(app.connection);
     const record = await Records.findById(accessTokenKey(tokens.access_token)).lean();
     const payload = JSON.parse(record?.payload ?? '{}') as { exp: number };
-    await Records.updateOne({ _id: record?._id }, { $set: { payload: JSON.stringify({ ...payload, exp: Math.floor(Date.now() / 1000) - 1 }) } });
+    // As the token is an hour after it was issued: its exp and its record's expiry are past.
+    const past = Math.floor(Date.now() / 1000) - 1;
+    await Records.updateOne({ _id: record?._id }, { $set: { payload: JSON.stringify({ ...payload, exp: past }), expiresAt: new Date(past * 1000) } });
     const answer = await bots(app, tokens.access_token);
     expect(answer.status).toBe(401);
     expect(await errorOf(answer)).toMatchObject({ code: 'access_token_expired', message: expect.stringContaining('refresh') });
