@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { eventModel, type EventDoc } from '../events/model.js';
 import { waitFor } from '../testing/wait.js';
+import { DELIVERY_JOBS } from './engine.js';
+import { fanOut } from './fanout.js';
 import { deliveryModel } from './model.js';
 import { startWebhookStory, type WebhookStory } from './story.js';
 import { startTestReceiver, type TestReceiver } from './test-receiver.js';
@@ -77,5 +80,23 @@ describe('maxConcurrency over the API', () => {
     expect((await story.api('GET', `/hooks/${created.body.id}`)).body.maxConcurrency).toBe(100);
     expect((await story.api('PATCH', `/hooks/${created.body.id}`, { maxConcurrency: null })).body.maxConcurrency).toBeNull();
     expect((await story.api('PATCH', `/hooks/${created.body.id}`, { maxConcurrency: 0 })).status).toBe(422);
+  });
+});
+
+describe('delivery jobs stored before lanes existed', () => {
+  it('still run: plain ids are queued in the lane of the subscription read for them', async () => {
+    await story.close();
+    story = await startWebhookStory({ WEBHOOK_SWEEP_SECONDS: 3600 }); // only the jobs below move a delivery
+    await story.subscribe({ event: 'lead.captured', path: '/old-jobs' });
+    const ids: string[] = [];
+    for (const id of ['evt_old_job_1', 'evt_old_job_2']) {
+      const event: EventDoc = { _id: id, workspaceId: story.workspace.workspaceId, type: 'lead.captured', botId: null, test: false, data: {}, createdAt: new Date() };
+      await eventModel(story.app.connection).create(event);
+      ids.push(...(await fanOut(story.app.connection, event)).dueIds); // pending, claimed by nobody
+    }
+    await story.app.agenda.now(DELIVERY_JOBS.attempt, { deliveryId: ids[0] });
+    await story.app.agenda.now(DELIVERY_JOBS.dispatch, { deliveryIds: [ids[1]] });
+    await story.waitForRequests('/old-jobs', 2);
+    expect(webhookIds(story.receiver, '/old-jobs').sort()).toEqual(['evt_old_job_1', 'evt_old_job_2']);
   });
 });
