@@ -6,12 +6,12 @@ import { guardedLookup, type TargetPolicy } from '../net/ssrf.js';
 import type { RuntimeConfig } from '../config.js';
 import type { EventDoc } from '../events/model.js';
 import type { HookDoc } from '../hooks/model.js';
-import { createAttempter, leaseMs, type FreshDelivery } from './attempter.js';
+import { createAttempter, leaseMs } from './attempter.js';
 import { createBatcher } from './batcher.js';
 import type { DeliveryClaim } from './fanout.js';
-import { createLaneLimits, jobDataOf, releaseClaimed, workItemsOf, type DeliveryRef } from './lanes.js';
+import { createEngineQueue } from './engine-queue.js';
+import { jobDataOf, type DeliveryRef } from './lanes.js';
 import { deliveryModel, type DeliveryDoc } from './model.js';
-import { createWorkQueue, type WorkItem, type WorkQueue } from './queue.js';
 import { createSender } from './sender.js';
 import type { Metrics } from '../metrics/metrics.js';
 
@@ -80,8 +80,6 @@ export interface DeliveryEngine {
 /** How long new deliveries of an API-only process, or retries due in one second, are gathered into one job. */
 const HANDOFF_WINDOW_MS = 200;
 const RETRY_BUCKET_MS = 1_000;
-/** A lane keeps this many times its limit waiting in memory; the database holds the rest. */
-const WAITING_PER_LIMIT = 4;
 
 export function createDeliveryEngine(deps: DeliveryEngineDeps): DeliveryEngine {
   const { connection, agenda, logger, config } = deps;
@@ -109,38 +107,13 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps): DeliveryEngine {
       return retries.add([ref], Math.ceil(at.getTime() / RETRY_BUCKET_MS) * RETRY_BUCKET_MS);
     },
   });
-  /** Deliveries fan-out created claimed by this process, kept until their first attempt starts. */
-  const fresh = new Map<string, FreshDelivery>();
-  const limits = createLaneLimits(connection, config.WEBHOOK_ENDPOINT_CONCURRENCY);
-  // Fresh deliveries a full lane gives back, one update per window; the others were never claimed.
-  const releases = createBatcher<'release', { id: string; owner: string }>(HANDOFF_WINDOW_MS, (released) =>
-    releaseClaimed(connection, released).catch((error: unknown) => logger.warn({ err: error }, 'could not release deliveries; their claim runs out and the sweep takes them')),
-  );
-  const queue: WorkQueue = createWorkQueue({
+  const { queue, admit, pushClaimed } = createEngineQueue({
+    connection,
+    logger,
     concurrency: config.WORKER_CONCURRENCY,
-    laneLimit: limits.of,
-    waitingPerLimit: WAITING_PER_LIMIT,
-    work: ({ id }) => {
-      const handed = fresh.get(id);
-      fresh.delete(id);
-      return attempter(id, handed).catch((error: unknown) => logger.error({ err: error, deliveryId: id }, 'delivery attempt crashed; the sweep will retry it'));
-    },
-    release: (items) => {
-      const claimed: Array<{ id: string; owner: string }> = [];
-      for (const { id } of items) {
-        const owner = fresh.get(id)?.delivery.lockedBy;
-        fresh.delete(id);
-        if (owner) claimed.push({ id, owner });
-      }
-      return releases.add(claimed, 'release');
-    },
+    endpointConcurrency: config.WEBHOOK_ENDPOINT_CONCURRENCY,
+    attempt: (id, handed) => attempter(id, handed).catch((error: unknown) => logger.error({ err: error, deliveryId: id }, 'delivery attempt crashed; the sweep will retry it')),
   });
-  /** Queues deliveries once their lanes' limits are known. */
-  const admit = async (refs: DeliveryRef[]): Promise<WorkItem[]> => {
-    const items = await workItemsOf(connection, refs);
-    await limits.refresh(items.map((item) => item.lane));
-    return items;
-  };
   const Deliveries = deliveryModel(connection);
   const handoff = createBatcher<'new', DeliveryRef>(HANDOFF_WINDOW_MS, async (deliveries) => {
     await agenda.now(DELIVERY_JOBS.dispatch, jobDataOf(deliveries));
@@ -153,15 +126,7 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps): DeliveryEngine {
       else await handoff.add(deliveries, 'new');
     },
     freshClaim: () => (deps.sendsInProcess ? { owner: randomUUID(), lockedUntil: new Date(Date.now() + leaseMs(config)) } : null),
-    startClaimed(event, deliveries, hooks) {
-      limits.note(hooks);
-      const byId = new Map(hooks.map((hook) => [hook._id, hook]));
-      for (const delivery of deliveries) {
-        const hook = byId.get(delivery.subscriptionId);
-        if (hook) fresh.set(delivery._id, { delivery, event, hook });
-      }
-      queue.push(deliveries.map((delivery) => ({ id: delivery._id, lane: delivery.subscriptionId })));
-    },
+    startClaimed: pushClaimed,
     async attempt(deliveries) {
       const items = await admit(Array.isArray(deliveries) ? deliveries : [deliveries]);
       await Promise.all(items.map((item) => queue.run(item)));
