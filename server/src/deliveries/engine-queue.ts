@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { EventDoc } from '../events/model.js';
-import type { HookDoc } from '../hooks/model.js';
+import { subscriptionCacheOf } from '../hooks/cache.js';
 import type { FreshDelivery } from './attempter.js';
 import { createBatcher } from './batcher.js';
 import { createLaneLimits, releaseClaimed, workItemsOf, type DeliveryRef } from './lanes.js';
@@ -19,6 +19,8 @@ export interface EngineQueueDeps {
   concurrency: number;
   /** The limit of an endpoint (subscription) without a `maxConcurrency` of its own. */
   endpointConcurrency: number;
+  /** SUBSCRIPTION_CACHE_MS: new events' first attempts take their endpoint's limit from the subscription cache. */
+  subscriptionCacheMs: number;
   /** One attempt; `fresh` when fan-out created the delivery claimed by this process. Must not reject. */
   attempt(deliveryId: string, fresh?: FreshDelivery): Promise<void>;
 }
@@ -27,8 +29,10 @@ export interface EngineQueue {
   queue: WorkQueue;
   /** The work items of `refs`, their lanes' limits read where they are not known or stale. */
   admit(refs: DeliveryRef[]): Promise<WorkItem[]>;
-  /** Queues deliveries fan-out created claimed by this process, with the event and subscriptions it read. */
-  pushClaimed(event: EventDoc, deliveries: DeliveryDoc[], hooks: HookDoc[]): void;
+  /** Queues deliveries fan-out created claimed by this process, with their event. */
+  pushClaimed(event: EventDoc, deliveries: DeliveryDoc[]): void;
+  /** Resolves once nothing is queued, running, or waiting for its lane's limit to be read. */
+  idle(): Promise<void>;
 }
 
 /**
@@ -36,9 +40,10 @@ export interface EngineQueue {
  * deliveries kept with their event until their first attempt, and the release of those a full
  * lane cannot keep (the others were never claimed: dropping them leaves them to the sweep).
  */
-export function createEngineQueue({ connection, logger, concurrency, endpointConcurrency, attempt }: EngineQueueDeps): EngineQueue {
+export function createEngineQueue({ connection, logger, concurrency, endpointConcurrency, subscriptionCacheMs, attempt }: EngineQueueDeps): EngineQueue {
   const fresh = new Map<string, FreshDelivery>();
   const limits = createLaneLimits(connection, endpointConcurrency);
+  const subscriptions = subscriptionCacheOf(connection, subscriptionCacheMs);
   const releases = createBatcher<'release', { id: string; owner: string }>(RELEASE_WINDOW_MS, (released) =>
     releaseClaimed(connection, released).catch((error: unknown) => logger.warn({ err: error }, 'could not release deliveries; their claim runs out and the sweep takes them')),
   );
@@ -61,6 +66,16 @@ export function createEngineQueue({ connection, logger, concurrency, endpointCon
     },
   });
 
+  /** Fresh deliveries whose lanes' limits are being read (fan-out has just filled the cache: rarely a database read). */
+  const reading = new Set<Promise<void>>();
+  const pushWhenKnown = (items: WorkItem[], read: Promise<void>): void => {
+    const pushed = read
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not read endpoint limits; the last known (or default) apply'))
+      .then(() => queue.push(items))
+      .finally(() => reading.delete(pushed));
+    reading.add(pushed);
+  };
+
   return {
     queue,
     async admit(refs) {
@@ -68,14 +83,15 @@ export function createEngineQueue({ connection, logger, concurrency, endpointCon
       await limits.refresh(items.map((item) => item.lane));
       return items;
     },
-    pushClaimed(event, deliveries, hooks) {
-      limits.note(hooks);
-      const byId = new Map(hooks.map((hook) => [hook._id, hook]));
-      for (const delivery of deliveries) {
-        const hook = byId.get(delivery.subscriptionId);
-        if (hook) fresh.set(delivery._id, { delivery, event, hook });
-      }
-      queue.push(deliveries.map((delivery) => ({ id: delivery._id, lane: delivery.subscriptionId })));
+    pushClaimed(event, deliveries) {
+      if (deliveries.length === 0) return;
+      for (const delivery of deliveries) fresh.set(delivery._id, { delivery, event });
+      const read = subscriptions.ofWorkspace(event.workspaceId).then((hooks) => limits.note(hooks));
+      pushWhenKnown(deliveries.map((delivery) => ({ id: delivery._id, lane: delivery.subscriptionId })), read);
+    },
+    async idle() {
+      while (reading.size > 0) await Promise.all(reading);
+      await queue.idle();
     },
   };
 }

@@ -5,7 +5,6 @@ import type { Logger } from 'pino';
 import { guardedLookup, type TargetPolicy } from '../net/ssrf.js';
 import type { RuntimeConfig } from '../config.js';
 import type { EventDoc } from '../events/model.js';
-import type { HookDoc } from '../hooks/model.js';
 import { createAttempter, leaseMs } from './attempter.js';
 import { createBatcher } from './batcher.js';
 import type { DeliveryClaim } from './fanout.js';
@@ -42,6 +41,7 @@ export type EngineConfig = Pick<
   | 'WEBHOOK_RESPONSE_EXCERPT_BYTES'
   | 'WORKER_CONCURRENCY'
   | 'WEBHOOK_ENDPOINT_CONCURRENCY'
+  | 'SUBSCRIPTION_CACHE_MS'
 >;
 
 export interface DeliveryEngineDeps {
@@ -64,7 +64,7 @@ export interface DeliveryEngine {
    */
   freshClaim(): DeliveryClaim | null;
   /** Starts the first attempt of deliveries fan-out created under `freshClaim()`, with their event in hand. */
-  startClaimed(event: EventDoc, deliveries: DeliveryDoc[], hooks: HookDoc[]): void;
+  startClaimed(event: EventDoc, deliveries: DeliveryDoc[]): void;
   /**
    * Claims each delivery if it is due and unleased, attempts it and records the outcome; resolves
    * once each is done, or was handed back to the database by a lane that was full.
@@ -107,11 +107,12 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps): DeliveryEngine {
       return retries.add([ref], Math.ceil(at.getTime() / RETRY_BUCKET_MS) * RETRY_BUCKET_MS);
     },
   });
-  const { queue, admit, pushClaimed } = createEngineQueue({
+  const { queue, admit, pushClaimed, idle } = createEngineQueue({
     connection,
     logger,
     concurrency: config.WORKER_CONCURRENCY,
     endpointConcurrency: config.WEBHOOK_ENDPOINT_CONCURRENCY,
+    subscriptionCacheMs: config.SUBSCRIPTION_CACHE_MS,
     attempt: (id, handed) => attempter(id, handed).catch((error: unknown) => logger.error({ err: error, deliveryId: id }, 'delivery attempt crashed; the sweep will retry it')),
   });
   const Deliveries = deliveryModel(connection);
@@ -145,7 +146,7 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps): DeliveryEngine {
       queue.push(await admit(refs));
       return refs.length;
     },
-    idle: () => queue.idle(),
+    idle,
     close: () => sender.close(),
   };
 }

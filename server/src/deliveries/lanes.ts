@@ -46,10 +46,10 @@ const FORGET_AFTER_MS = 3_600_000;
 export interface LaneLimits {
   /** The lane's limit as last read; the default until it was. */
   of(subscriptionId: string): number;
-  /** Notes the limits of subscriptions just read (fan-out's read). */
+  /** Notes the limits of subscriptions just read (the delivery path's subscription cache). */
   note(hooks: Array<Pick<HookDoc, '_id' | 'maxConcurrency'>>): void;
-  /** Reads, in one query, the limits of the lanes not read within LANE_LIMIT_FRESH_MS. */
-  refresh(subscriptionIds: Iterable<string>): Promise<void>;
+  /** Reads, in one query, the limits of the lanes not read within LANE_LIMIT_FRESH_MS; null when every one is fresh (nothing to wait for). */
+  refresh(subscriptionIds: Iterable<string>): Promise<void> | null;
 }
 
 /** Each subscription's concurrency limit (its `maxConcurrency`, or the default), read at most every LANE_LIMIT_FRESH_MS. */
@@ -63,15 +63,15 @@ export function createLaneLimits(connection: Connection, defaultLimit: number): 
   };
   return {
     of: (subscriptionId) => limits.get(subscriptionId)?.limit ?? defaultLimit,
-    note,
-    async refresh(subscriptionIds) {
+    note: (hooks) => note(hooks),
+    refresh(subscriptionIds) {
       const now = Date.now();
       const stale = [...new Set(subscriptionIds)].filter((id) => now - (limits.get(id)?.readAt ?? 0) > LANE_LIMIT_FRESH_MS);
-      if (stale.length === 0) return;
+      if (stale.length === 0) return null;
       if (limits.size > 10_000) forgetOld(now);
-      const hooks = await hookModel(connection).find({ _id: { $in: stale } }, { maxConcurrency: 1 }).lean<Array<Pick<HookDoc, '_id' | 'maxConcurrency'>>>();
+      const read = hookModel(connection).find({ _id: { $in: stale } }, { maxConcurrency: 1 }).lean<Array<Pick<HookDoc, '_id' | 'maxConcurrency'>>>();
       // A deleted subscription's deliveries get the default: their attempt only ends them.
-      note([...stale.map((_id) => ({ _id, maxConcurrency: null })), ...hooks], now);
+      return read.then((hooks) => note([...stale.map((_id) => ({ _id, maxConcurrency: null })), ...hooks], now));
     },
   };
 }
