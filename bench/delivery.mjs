@@ -7,7 +7,7 @@ import { cpuSeconds, latencyHistogram, sleep } from './lib/stats.mjs';
 
 const EVENT_TYPE = 'order.lookup'; // changes no conversation: the figures are the delivery path's own
 
-/** Subscribes `targetUrl` to EVENT_TYPE with the workspace's key. */
+/** Subscribes `targetUrl` to EVENT_TYPE with the workspace's key; answers the subscription's id. */
 export async function subscribe(server, apiKey, targetUrl) {
   const response = await fetch(`${server.baseUrl}/api/v1/hooks`, {
     method: 'POST',
@@ -15,6 +15,7 @@ export async function subscribe(server, apiKey, targetUrl) {
     body: JSON.stringify({ event: EVENT_TYPE, targetUrl }),
   });
   if (response.status !== 201) throw new Error(`subscribing answered ${response.status}: ${await response.text()}`);
+  return (await response.json()).id;
 }
 
 /** A workspace with `subscriptions` subscriptions to EVENT_TYPE, each on its own receiver path. */

@@ -48,11 +48,12 @@ function apiLines({ api, memoryBefore: before, memoryAfter: after }) {
 function fairnessLines({ fairness: f }) {
   if (!f) return [];
   const commands = (r) => (r.commandsPerEvent === null ? '' : `; ${round(r.commandsPerEvent, 1)} database commands per event`);
-  const line = (name, r) => `  ${name}: ${perSecond(r.perSecond)} (${r.delivered} delivered of ${r.ingested} events in ${round(r.windowSeconds, 0)} s, ${r.failedIngests} ingest errors${commands(r)})`;
+  const line = (name, r) => `  ${name}: ${perSecond(r.perSecond)} (windows ${r.perWindow.map(perSecond).join(', ')}; ${r.delivered} delivered of ${r.ingested} events in ${round(r.windowSeconds, 0)} s, ${r.failedIngests} ingest errors${commands(r)})`;
   return [
-    'fairness: one healthy endpoint, 8 closed ingest loops, alone and then beside an endpoint on the same events whose receiver never answers (10 s timeout):',
-    line('alone', f.alone),
-    line('beside the silent one', f.shared),
+    'fairness: a healthy endpoint, 8 closed ingest loops, alone (A) and beside an endpoint on the same events whose receiver never answers (B, 10 s timeout), windows in the order A B B A:',
+    `  started after ${round(f.settled.waitedSeconds, 1)} s waiting for earlier phases' backlog (${f.settled.open} deliveries still due or sending)`,
+    line('alone (A)', f.alone),
+    line('beside the silent one (B)', f.shared),
     `  healthy beside / alone = ${round(f.ratio, 2)}; the silent receiver got ${f.silent.requests} requests, at most ${f.silent.peakOpen} open at once`,
   ];
 }
