@@ -45,6 +45,19 @@ function apiLines({ api, memoryBefore: before, memoryAfter: after }) {
   ];
 }
 
+function fairnessLines({ fairness: f }) {
+  if (!f) return [];
+  const commands = (r) => (r.commandsPerEvent === null ? '' : `; ${round(r.commandsPerEvent, 1)} database commands per event`);
+  const line = (name, r) => `  ${name}: ${perSecond(r.perSecond)} (windows ${r.perWindow.map(perSecond).join(', ')}; ${r.delivered} delivered of ${r.ingested} events in ${round(r.windowSeconds, 0)} s, ${r.failedIngests} ingest errors${commands(r)})`;
+  return [
+    'fairness: a healthy endpoint, 8 closed ingest loops, alone (A) and beside an endpoint on the same events whose receiver never answers (B, 10 s timeout), windows in the order A B B A:',
+    `  started after ${round(f.settled.waitedSeconds, 1)} s waiting for earlier phases' backlog (${f.settled.open} deliveries still due or sending)`,
+    line('alone (A)', f.alone),
+    line('beside the silent one (B)', f.shared),
+    `  healthy beside / its better alone window = ${round(f.ratio, 2)}; the silent receiver got ${f.silent.requests} requests, at most ${f.silent.peakOpen} open at once`,
+  ];
+}
+
 function queryLines({ queries: q }) {
   if (!q) return [];
   return [
@@ -60,7 +73,7 @@ function commandsPerEvent({ databaseCommands, deliveredInWindow, subscriptions }
 }
 
 /** The targets of the scale issue (#13), each with MET / NOT MET and the figure behind it. */
-function targetLines({ ceiling, throughput, latencySustainable: half, latency200, api, memoryBefore, memoryAfter }) {
+function targetLines({ ceiling, throughput, latencySustainable: half, latency200, api, memoryBefore, memoryAfter, fairness: f }) {
   const perEvent = commandsPerEvent(throughput);
   const apiCommands = api.server.databaseCommandsPerRequest ? Object.values(api.server.databaseCommandsPerRequest).reduce((sum, count) => sum + count, 0) : null;
   const below200 = throughput.eventsPerSecond > 200;
@@ -71,7 +84,7 @@ function targetLines({ ceiling, throughput, latencySustainable: half, latency200
     `p99 ingest→receipt < 100 ms at half capacity:   ${verdict(half.p99 < 100 && half.shed === 0 && allDelivered(half))} (${ms(half.p99)} at ${half.rate}/s, ${half.shed} shed)`,
     `p99 < 100 ms at 200 events/s:                   ${below200 ? verdict(latency200.p99 < 100 && latency200.shed === 0) : 'NOT APPLICABLE'} (${below200 ? ms(latency200.p99) : `200/s is above the ${round(throughput.eventsPerSecond, 0)}/s measured`})`,
     `GET /bots ≥ 0.2× bare Koa, ≤ 1 round trip:      ${verdict(api.server.perSecond >= 0.2 * api.bare.perSecond && apiCommands !== null && apiCommands <= 1)} (${ratio(api.server.perSecond, api.bare.perSecond)}, ${apiCommands === null ? '?' : round(apiCommands, 1)} commands per request)`,
-    `fairness (healthy endpoint beside a 10 s one):  NOT MEASURED (no per-endpoint scheduling yet)`,
+    `fairness ≥ 0.9 (healthy beside a 10 s one):     ${f ? verdict(f.ratio >= 0.9) : 'NOT MEASURED'} (${f ? `${round(f.ratio, 2)}: ${perSecond(f.shared.perSecond)} beside / ${perSecond(Math.max(...f.alone.perWindow))} alone` : 'no fairness phase'})`,
     `RSS after ≤ 1.3× before:                        ${verdict(memoryAfter.rssMb <= 1.3 * memoryBefore.rssMb)} (${ratio(memoryAfter.rssMb, memoryBefore.rssMb)})`,
   ];
 }
@@ -85,6 +98,7 @@ export function printReport(figures) {
     ...deliveryLines(figures),
     ...apiLines(figures),
     ...queryLines(figures),
+    ...fairnessLines(figures),
     '--- targets ---',
     ...targetLines(figures),
   ];

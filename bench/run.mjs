@@ -11,6 +11,7 @@ import { startDatabase } from '../server/dist/db/embedded.js';
 import { measureApi } from './api.mjs';
 import { measureCeiling } from './ceiling.mjs';
 import { measureLatency, measureThroughput } from './delivery.mjs';
+import { measureFairness } from './fairness.mjs';
 import { serverCommandCounters } from './lib/db-commands.mjs';
 import { summariseProfile } from './lib/profile.mjs';
 import { probeQueries } from './lib/query-probe.mjs';
@@ -81,6 +82,8 @@ async function main() {
     await phase('api', () => measureApi({ server, dbCounters, connections: 10, durationSeconds: QUICK ? 3 : 10 }));
     figures.memoryAfter = await memoryOf(server, memoryFile);
     await phase('queries', () => probeQueries(database.uri, 'nebulahex_bench'));
+    // Last: the silent endpoint's deliveries keep timing out and retrying until the server stops.
+    await phase('fairness', () => measureFairness({ server, receiver, dbCounters, concurrency: 8, durationMs: seconds(30, 5) }));
   } catch (error) {
     // What the server logged is the evidence: print its last lines before the folder goes.
     const log = await readFile(server.logPath, 'utf8').catch(() => '');
