@@ -93,14 +93,15 @@ export async function ingestClosedLoop(ingester, concurrency, durationMs, name =
  * sending, sets the figure; the ingest rate is reported beside it), CPU per process and
  * database commands sampled over the window, then the backlog drained.
  */
-export async function measureThroughput({ server, receiver, dbPid, dbCounters, subscriptions, concurrency, durationMs, drainMs }) {
+export async function measureThroughput({ server, receiver, dbPid, dbCounters, subscriptions, concurrency, durationMs, drainMs, name = 'tp' }) {
   const workspace = await prepareWorkspace({ server, receiver, name: 'throughput', subscriptions });
   const ingester = createIngester(server, workspace.workspaceId, concurrency);
   const prefix = '/throughput/';
   const cpu = await cpuMeter(server.pid, dbPid);
   const commandsBefore = await dbCounters?.read();
   const started = performance.now();
-  const { ingested, failedIngests } = await ingestClosedLoop(ingester, concurrency, durationMs);
+  // Event ids are idempotency keys: each run needs its own, or it re-ingests the last run's (409s).
+  const { ingested, failedIngests } = await ingestClosedLoop(ingester, concurrency, durationMs, name);
   const windowSeconds = (performance.now() - started) / 1000;
   const deliveredInWindow = receiver.countOn(prefix);
   const databaseCommands = commandsBefore ? countersDelta(commandsBefore, await dbCounters.read()) : null;
@@ -109,7 +110,7 @@ export async function measureThroughput({ server, receiver, dbPid, dbCounters, s
   const delivered = await drain(receiver, prefix, expected, drainMs);
   await ingester.close();
   return {
-    subscriptions, ingested, failedIngests, ingestPerSecond: ingested / windowSeconds, windowSeconds,
+    subscriptions, concurrency, ingested, failedIngests, ingestPerSecond: ingested / windowSeconds, windowSeconds,
     deliveredInWindow, deliveriesPerSecond: deliveredInWindow / windowSeconds, eventsPerSecond: deliveredInWindow / subscriptions / windowSeconds,
     expected, delivered, drainSeconds: (performance.now() - started) / 1000 - windowSeconds, databaseCommands, cpuPercent,
   };

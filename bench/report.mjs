@@ -19,7 +19,7 @@ function deliveryLines({ ceiling, throughput: t, naive, latencySustainable, late
     `ceiling (undici keep-alive POST loop, 50 in flight):  ${perSecond(ceiling.perSecond)}  (${ceiling.requests} requests)`,
     `delivery throughput (${t.subscriptions} subscriptions per event, ${round(t.windowSeconds, 0)} s sustained):`,
     `  deliveries ${perSecond(t.deliveriesPerSecond)} = ${ratio(t.deliveriesPerSecond, ceiling.perSecond)} of the ceiling; events fully delivered ${perSecond(t.eventsPerSecond)}`,
-    `  ingested ${perSecond(t.ingestPerSecond)} (${t.ingested} events); ${t.delivered}/${t.expected} deliveries arrived, the backlog drained in ${round(t.drainSeconds, 1)} s`,
+    `  ingested ${perSecond(t.ingestPerSecond)} (${t.ingested} events, ${t.failedIngests} ingest errors, ${t.concurrency} in flight); ${t.delivered}/${t.expected} deliveries arrived, the backlog drained in ${round(t.drainSeconds, 1)} s`,
     `  CPU over the window (of one core): server ${round(t.cpuPercent.server, 0)} %, database ${round(t.cpuPercent.db, 0)} %, bench+receiver ${round(t.cpuPercent.bench, 0)} %`,
     ...databaseLines(t),
     `naive baseline (a default Agenda job per delivery): ${perSecond(naive.perSecond)} (${naive.delivered}/${naive.jobs} in ${round(naive.seconds, 1)} s, ${naive.failures} failed jobs); engine = ${ratio(t.deliveriesPerSecond, naive.perSecond)} naive`,
@@ -105,6 +105,12 @@ export function printReport(figures) {
   if (figures.profile) {
     lines.push('--- server CPU profile (share of samples) ---');
     for (const { group, percent } of figures.profile) lines.push(`  ${round(percent, 1).toString().padStart(5)} %  ${group}`);
+  }
+  if (figures.databaseProfile) {
+    const { threads, activities, samples } = figures.databaseProfile;
+    lines.push('--- database CPU during the throughput run (Java Flight Recorder) ---');
+    lines.push(`  by thread: ${threads.map(({ what, percent }) => `${what} ${round(percent, 0)} %`).join(', ')}`);
+    lines.push(`  by activity (${samples} samples): ${activities.map(({ what, percent }) => `${what} ${round(percent, 0)} %`).join(', ')}`);
   }
   console.log(lines.join('\n'));
 }

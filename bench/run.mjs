@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { startDatabase } from '../server/dist/db/embedded.js';
 import { measureApi } from './api.mjs';
 import { measureCeiling } from './ceiling.mjs';
+import { recordDatabase } from './lib/jfr.mjs';
 import { measureLatency, measureThroughput } from './delivery.mjs';
 import { measureFairness } from './fairness.mjs';
 import { serverCommandCounters } from './lib/db-commands.mjs';
@@ -68,8 +69,10 @@ async function main() {
     await phase('ceiling', () => measureCeiling({ receiver, concurrency: WORKER_CONCURRENCY, durationMs: seconds(10, 3) }));
     // Both runtimes compile their hot paths in the first seconds (the database's JIT alone took ~45 % of
     // its CPU in its first 40 s): an untimed run first, so the figures are a running server's.
-    await phase('warmUp', () => measureThroughput({ server, receiver, dbPid, dbCounters, subscriptions: 2, concurrency: INGEST_CONCURRENCY, durationMs: seconds(15, 3), drainMs: seconds(30, 15) }));
+    await phase('warmUp', () => measureThroughput({ name: 'warm', server, receiver, dbPid, dbCounters, subscriptions: 2, concurrency: INGEST_CONCURRENCY, durationMs: seconds(15, 3), drainMs: seconds(30, 15) }));
+    const recording = PROFILE ? await recordDatabase(dbPid, join(work, 'database.jfr')) : null;
     await phase('throughput', () => measureThroughput({ server, receiver, dbPid, dbCounters, subscriptions: 2, concurrency: INGEST_CONCURRENCY, durationMs: seconds(30, 5), drainMs: seconds(30, 15) }));
+    if (recording) figures.databaseProfile = await recording.stop();
     // Right after the engine's run, on the same database server, a fixed queue of jobs (kept
     // at the size earlier runs used, so the figures stay comparable).
     await phase('naive', () => measureNaive({ databaseUri: database.uri, receiver, jobs: NAIVE_JOBS, timeoutMs: seconds(60, 20) }));

@@ -89,6 +89,8 @@ const EnvSchema = z.object({
   WORKER_CONCURRENCY: int(1, 1000).default(50),
   // Deliveries one worker process sends at once to one endpoint (subscription), unless the subscription sets maxConcurrency.
   WEBHOOK_ENDPOINT_CONCURRENCY: int(1, 1000).default(20),
+  // Deliveries one endpoint keeps waiting in a worker process's memory beyond its free slots; the rest wait in the database.
+  WEBHOOK_ENDPOINT_BACKLOG: int(1, 100_000).default(1000),
   // Days events and deliveries are kept.
   RETENTION_DAYS: int(1, 3650).default(30),
 

@@ -8,8 +8,6 @@ import { createLaneLimits, releaseClaimed, workItemsOf, type DeliveryRef } from 
 import type { DeliveryDoc } from './model.js';
 import { createWorkQueue, type WorkItem, type WorkQueue } from './queue.js';
 
-/** A lane keeps this many times its limit waiting in memory; the database holds the rest. */
-const WAITING_PER_LIMIT = 4;
 /** Fresh deliveries a full lane gives back are released in one update per this window. */
 const RELEASE_WINDOW_MS = 200;
 
@@ -19,6 +17,8 @@ export interface EngineQueueDeps {
   concurrency: number;
   /** The limit of an endpoint (subscription) without a `maxConcurrency` of its own. */
   endpointConcurrency: number;
+  /** WEBHOOK_ENDPOINT_BACKLOG: deliveries one endpoint keeps waiting in memory; the database holds the rest. */
+  endpointBacklog: number;
   /** SUBSCRIPTION_CACHE_MS: new events' first attempts take their endpoint's limit from the subscription cache. */
   subscriptionCacheMs: number;
   /** One attempt; `fresh` when fan-out created the delivery claimed by this process. Must not reject. */
@@ -40,7 +40,7 @@ export interface EngineQueue {
  * deliveries kept with their event until their first attempt, and the release of those a full
  * lane cannot keep (the others were never claimed: dropping them leaves them to the sweep).
  */
-export function createEngineQueue({ connection, logger, concurrency, endpointConcurrency, subscriptionCacheMs, attempt }: EngineQueueDeps): EngineQueue {
+export function createEngineQueue({ connection, logger, concurrency, endpointConcurrency, endpointBacklog, subscriptionCacheMs, attempt }: EngineQueueDeps): EngineQueue {
   const fresh = new Map<string, FreshDelivery>();
   const limits = createLaneLimits(connection, endpointConcurrency);
   const subscriptions = subscriptionCacheOf(connection, subscriptionCacheMs);
@@ -55,7 +55,7 @@ export function createEngineQueue({ connection, logger, concurrency, endpointCon
   const queue = createWorkQueue({
     concurrency,
     laneLimit: limits.of,
-    waitingPerLimit: WAITING_PER_LIMIT,
+    maxWaiting: endpointBacklog,
     work: ({ id }) => attempt(id, takeFresh(id)),
     release: (items) => {
       const claimed = items.flatMap(({ id }) => {

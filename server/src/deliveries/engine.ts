@@ -41,6 +41,7 @@ export type EngineConfig = Pick<
   | 'WEBHOOK_RESPONSE_EXCERPT_BYTES'
   | 'WORKER_CONCURRENCY'
   | 'WEBHOOK_ENDPOINT_CONCURRENCY'
+  | 'WEBHOOK_ENDPOINT_BACKLOG'
   | 'SUBSCRIPTION_CACHE_MS'
 >;
 
@@ -112,6 +113,7 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps): DeliveryEngine {
     logger,
     concurrency: config.WORKER_CONCURRENCY,
     endpointConcurrency: config.WEBHOOK_ENDPOINT_CONCURRENCY,
+    endpointBacklog: config.WEBHOOK_ENDPOINT_BACKLOG,
     subscriptionCacheMs: config.SUBSCRIPTION_CACHE_MS,
     attempt: (id, handed) => attempter(id, handed).catch((error: unknown) => logger.error({ err: error, deliveryId: id }, 'delivery attempt crashed; the sweep will retry it')),
   });

@@ -18,6 +18,7 @@ beforeEach(async () => {
   story = await startWebhookStory({
     WORKER_CONCURRENCY: 4, // FIFO, two hanging deliveries plus two more would take every slot
     WEBHOOK_ENDPOINT_CONCURRENCY: 10,
+    WEBHOOK_ENDPOINT_BACKLOG: 4 * SLOW_LIMIT,
     WEBHOOK_TIMEOUT_MS: 60_000, // the slow receiver hangs until the test lets it go, never until a timeout
   });
   slowReceiver = await startTestReceiver();
@@ -44,7 +45,7 @@ describe('an endpoint whose receiver hangs', () => {
     await story.waitForRequests('/healthy', EVENTS);
     expect(slowReceiver.inFlight).toBe(SLOW_LIMIT);
 
-    // The slow lane keeps 2 running and 4 × 2 waiting; the other 10 went back to the database.
+    // The slow lane keeps 2 running and WEBHOOK_ENDPOINT_BACKLOG (4 × 2) waiting; the other 10 went back to the database.
     const Deliveries = deliveryModel(story.app.connection);
     await waitFor(async () => (await Deliveries.countDocuments({ subscriptionId: slow.body.id, status: 'pending', lockedBy: null })) === EVENTS - 5 * SLOW_LIMIT, {
       message: 'the deliveries the full lane released to be pending in the database',

@@ -32,7 +32,7 @@ function queueOf(work: WorkQueueOptions['work'], options: Partial<WorkQueueOptio
   const queue = createWorkQueue({
     concurrency: 2,
     laneLimit: () => 100,
-    waitingPerLimit: 4,
+    maxWaiting: 400,
     work,
     release: async (items) => {
       released.push(...items);
@@ -106,9 +106,9 @@ describe('the work queue', () => {
     expect([running.get('x'), running.get('y')]).toEqual([3, 3]);
   });
 
-  it('keeps at most waitingPerLimit × limit of a lane waiting and releases the rest, whose run() then resolves', async () => {
+  it('keeps at most maxWaiting of a lane waiting and releases the rest, whose run() then resolves', async () => {
     const { started, work, finish } = controlledWork();
-    const { queue, released } = queueOf(work, { concurrency: 10, laneLimit: () => 2, waitingPerLimit: 3 });
+    const { queue, released } = queueOf(work, { concurrency: 10, laneLimit: () => 2, maxWaiting: 6 });
     queue.push(items('full', 10));
     expect(started).toEqual(['full0', 'full1']);
     expect(released.map((item) => item.id)).toEqual(['full8', 'full9']);

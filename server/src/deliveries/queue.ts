@@ -10,8 +10,8 @@ export interface WorkQueueOptions {
   concurrency: number;
   /** Items of one lane running at once; asked each time the lane could start one more. */
   laneLimit(lane: string): number;
-  /** A lane keeps at most this many times its limit waiting; what comes beyond is released. */
-  waitingPerLimit: number;
+  /** A lane keeps at most this many items waiting beyond its free slots; what comes beyond is released. */
+  maxWaiting: number;
   /** Must not reject. */
   work(item: WorkItem): Promise<void>;
   /** Takes back items a full lane could not keep (the database holds them meanwhile). Must not reject. */
@@ -47,12 +47,12 @@ interface Lane {
  * answers slowly holds at most its lane's limit of the `concurrency` slots while the other
  * lanes keep theirs turning. A lane also never takes more than an equal share of the
  * slots among the lanes that have work, so several slow receivers cannot together take
- * them all. Memory stays bounded: a lane keeps `waitingPerLimit × limit` items waiting and
+ * them all. Memory stays bounded: a lane keeps `maxWaiting` items waiting and
  * hands the rest to `release`. The queue is only a fast path: the delivery documents stay
  * the source of truth, so what a crash loses here the sweep finds again.
  */
 export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
-  const { concurrency, laneLimit, waitingPerLimit } = options;
+  const { concurrency, laneLimit, maxWaiting } = options;
   const lanes = new Map<string, Lane>();
   /** Lanes that have an item waiting and room to start it, in the order they are served. */
   const turns: Lane[] = [];
@@ -124,9 +124,8 @@ export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
       done.set(item.id, { lane: item.lane, promise, resolve });
       let lane = lanes.get(item.lane);
       if (!lane) lanes.set(item.lane, (lane = { key: item.lane, waiting: [], running: 0, hasTurn: false }));
-      // Room: the lane's free slots (those items start at once), then waitingPerLimit rounds.
-      const limit = laneLimit(lane.key);
-      if (lane.waiting.length >= Math.max(0, limit - lane.running) + waitingPerLimit * limit) overflow.push(item);
+      // Room: the lane's free slots (those items start at once), then maxWaiting.
+      if (lane.waiting.length >= Math.max(0, laneLimit(lane.key) - lane.running) + maxWaiting) overflow.push(item);
       else lane.waiting.push(item);
       offerTurn(lane);
     }
