@@ -119,18 +119,23 @@ describe('rate limit', () => {
     const { auth } = await createWorkspace(app);
     expect((await app.request('/api/v1/bots', { headers: auth })).status).toBe(200); // the key read, its lastUsedAt stamped
     const commands = countCommands(app);
-    const requests = 500;
+    const loops = 10; // ten clients at once, as the benchmark's connections
+    const perLoop = 50;
     const remaining: number[] = [];
-    for (let i = 0; i < requests; i++) {
-      const response = await app.request('/api/v1/bots', { headers: auth });
-      expect(response.status).toBe(200);
-      remaining.push(header(response, 'RateLimit-Remaining'));
-    }
+    await Promise.all(Array.from({ length: loops }, async () => {
+      for (let i = 0; i < perLoop; i++) {
+        const response = await app.request('/api/v1/bots', { headers: auth });
+        expect(response.status).toBe(200);
+        remaining.push(header(response, 'RateLimit-Remaining'));
+      }
+    }));
+    const requests = loops * perLoop;
     expect(commands.filter((command) => command === 'find bots')).toHaveLength(requests);
     const limiter = commands.filter((command) => command.endsWith('ratelimitbuckets'));
     expect(limiter.length).toBeLessThanOrEqual(requests / 10); // blocks of up to 64 permits
     expect(commands.length).toBeLessThanOrEqual(requests * 1.1); // the rest: the key read again once a second
-    expect(remaining.every((value, i) => i === 0 || value < remaining[i - 1]!)).toBe(true);
+    expect(new Set(remaining).size).toBe(requests); // no two requests were told the same Remaining
+    expect(Math.max(...remaining)).toBeLessThan(1_000);
   });
 
   it('remembers a refusal: requests over the limit cost the limiter no database command until a slot frees', async () => {
