@@ -11,6 +11,11 @@ export function apiBaseUrl(): string {
   return (process.env.NEBULAHEX_API_URL ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
 }
 
+/** An address of NebulaHex's OAuth server (`/oauth/auth`, `/oauth/token`). */
+export function oauthUrl(path: string): string {
+  return `${apiBaseUrl()}/oauth${path}`;
+}
+
 /** The full URL of a public API v1 path such as `/bots`. */
 export function apiUrl(path: string): string {
   return `${apiBaseUrl()}/api/v1${path}`;

@@ -71,11 +71,9 @@ describe('error table: problems in the Zap\'s own data halt the step', () => {
 });
 
 describe('error table: authentication', () => {
-  it('401: expired auth, reconnect with a new key', async () => {
-    answer(401, apiError('unauthorized', 'The API key was revoked.'));
-    const error = await caught(send);
-    expect(error.name).toBe('ExpiredAuthError');
-    expect(error.message).toMatch(/Reconnect your NebulaHex account in Zapier with a key from https:\/\/nebulahex\.com\/settings\/api-keys/);
+  it.each(['access_token_expired', 'invalid_access_token', 'access_token_revoked'])('401 %s: RefreshAuthError, so Zapier refreshes the token', async (code) => {
+    answer(401, apiError(code, 'The access token has expired.'));
+    expect((await caught(send)).name).toBe('RefreshAuthError');
   });
 });
 

@@ -9,7 +9,10 @@ import type { RequestSubject } from './client.js';
  * - Problems in the Zap's own data (400, 403, 404, 409, 413, 422, other 4xx) raise HaltedError:
  *   the step stops with the sentence below, and the Zap stays on (z.errors.Error would count
  *   toward Zapier turning the Zap off).
- * - 401 raises ExpiredAuthError: Zapier asks the user to reconnect.
+ * - 401 never reaches this table: with OAuth's `autoRefresh`, zapier-platform-core raises
+ *   RefreshAuthError first and Zapier refreshes the token (authentication.ts raises
+ *   ExpiredAuthError when the refresh is refused). The 401 case below is the fallback should
+ *   `autoRefresh` ever be turned off.
  * - 429 and 503, and the 409 that only means "not now", raise ThrottledError with the
  *   server's Retry-After: Zapier retries the step after that delay.
  * - Any other 5xx, and a 2xx that is not JSON, raise z.errors.Error naming the request id:

@@ -1,5 +1,6 @@
 import { zapierConnectorUserAgent } from '@nebulahex/shared';
 import type { AfterResponseMiddleware, BeforeRequestMiddleware } from 'zapier-platform-core';
+import { oauthUrl } from './client.js';
 import { connectorVersion } from './version.js';
 import { raiseForApiError } from './errors.js';
 
@@ -8,14 +9,17 @@ export { API_KEYS_PAGE, raiseForApiError } from './errors.js';
 const USER_AGENT = zapierConnectorUserAgent(connectorVersion);
 
 /**
- * Every request carries the connected account's API key as a bearer token, and the connector's
+ * Every request carries the connection's access token (or, for a pre-v3 connection, API key) as a bearer token, and the connector's
  * User-Agent, by which the server marks what a Zap sent (`message.sent`'s `sender.viaZapier`).
  */
 export const addBearerKey: BeforeRequestMiddleware = (request, _z, bundle) => {
-  const apiKey = bundle.authData.apiKey;
+  // An OAuth connection's access token (v3); a connection made before v3 with an API key still works.
+  const apiKey = bundle.authData.access_token ?? bundle.authData.apiKey;
   // Core sets `user-agent: Zapier`; a second spelling of the name would be sent as "Zapier, …".
   const headers = Object.fromEntries(Object.entries(request.headers ?? {}).filter(([name]) => name.toLowerCase() !== 'user-agent'));
-  request.headers = { ...headers, 'user-agent': USER_AGENT, ...(apiKey ? { Authorization: `Bearer ${apiKey}` } : {}) };
+  // The OAuth server authenticates the client by its id and secret alone (one mechanism only).
+  const toOAuthServer = request.url?.startsWith(oauthUrl('/')) ?? false;
+  request.headers = { ...headers, 'user-agent': USER_AGENT, ...(apiKey && !toOAuthServer ? { Authorization: `Bearer ${apiKey}` } : {}) };
   return request;
 };
 

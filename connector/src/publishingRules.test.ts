@@ -71,12 +71,13 @@ describe('publishing rules', () => {
     expect(trigger.display.description).toMatch(/^Triggers when .+\.$/);
   });
 
-  it('asks for the API key with help text that links to where keys are made, and labels the connection', () => {
-    const fields = (App.authentication?.fields ?? []) as Field[];
-    expect(fields.map((field) => field.key)).toEqual(['apiKey']);
-    expect(fields[0]).toMatchObject({ type: 'password', required: true, label: 'API Key' });
-    expect(fields[0]?.helpText).toMatch(/\[[^\]]+\]\(https:\/\/[^)]+\)/);
-    expect(App.authentication?.connectionLabel).toBeDefined();
+  it('connects with OAuth 2.0 (PKCE, auto refresh), tests the connection and labels it', () => {
+    const auth = App.authentication;
+    expect(auth?.type).toBe('oauth2');
+    expect(auth?.oauth2Config).toMatchObject({ scope: 'workspace', autoRefresh: true, enablePkce: true });
+    expect(typeof auth?.oauth2Config?.refreshAccessToken).toBe('function');
+    expect(auth?.test).toBeDefined();
+    expect(auth?.connectionLabel).toBeDefined();
   });
 
   it.each(all)('%s offers a dropdown for every id-like input', (_path, definition) => {

@@ -6,6 +6,8 @@ import { CatalogPage } from './pages/catalog/CatalogPage';
 import { EndpointPage } from './pages/endpoint/EndpointPage';
 import { EndpointsPage } from './pages/endpoints/EndpointsPage';
 import { KeysPage } from './pages/keys/KeysPage';
+import { ConnectedAppsPage } from './pages/apps/ConnectedAppsPage';
+import { ConsentPage } from './pages/connect/ConsentPage';
 import { OverviewPage } from './pages/overview/OverviewPage';
 
 const NAV = [
@@ -13,6 +15,7 @@ const NAV = [
   { href: '/endpoints', label: 'Endpoints' },
   { href: '/catalog', label: 'Event catalog' },
   { href: '/keys', label: 'API keys' },
+  { href: '/apps', label: 'Connected apps' },
 ];
 
 function Nav() {
@@ -43,7 +46,15 @@ function SignedOut({ message }: { message: string }) {
   );
 }
 
+/** An app's consent request: its own page, which works (and says how to sign in) without a session. */
+const CONSENT_PATH = /^\/portal\/connect\/([A-Za-z0-9_-]+)$/;
+
 export function App() {
+  const consentUid = CONSENT_PATH.exec(window.location.pathname)?.[1];
+  return consentUid ? <ConsentPage uid={consentUid} /> : <Portal />;
+}
+
+function Portal() {
   const me = useQuery({ queryKey: ['session'], queryFn: session.get, retry: false, staleTime: 60_000 });
   if (me.isPending) return <Loading what="your session" />;
   if (me.isError) {
@@ -77,6 +88,7 @@ export function App() {
           <Route path="/endpoints/:id">{(params) => <EndpointPage hookId={params.id} />}</Route>
           <Route path="/catalog" component={CatalogPage} />
           <Route path="/keys" component={KeysPage} />
+          <Route path="/apps" component={ConnectedAppsPage} />
           <Route>
             <h1>Page not found</h1>
             <p>

@@ -30,11 +30,16 @@ import { countRequests, metricsRouter } from './metrics/routes.js';
 import { statsRouter } from './stats/routes.js';
 import { internalPortalLinksRouter, portalFrom, portalLinksRouter, portalSessionRouter } from './portal/routes.js';
 import { portalStatic } from './portal/static.js';
+import { oauthOf } from './oauth/platform.js';
+import { mountProvider } from './oauth/provider.js';
+import { ACCESS_TOKEN_PATTERN } from './oauth/bearer.js';
+import { consentRouter } from './oauth/consent-routes.js';
+import { connectedAppsRouter } from './oauth/routes.js';
 
 export type { AppDeps, CreateAppOptions, RouteFactoryOptions, RouterFactory } from './http/deps.js';
 
 /** The public API (`/api/v1`), behind API key → rate limit → idempotency. Document each route with `documentPublic`. */
-const publicRouters: RouterFactory[] = [authRouter, portalLinksRouter, botsRouter, conversationsRouter, actionsRouter, hooksRouter, deliveriesRouter, statsRouter, eventsRouter, triggersRouter];
+const publicRouters: RouterFactory[] = [authRouter, portalLinksRouter, connectedAppsRouter, botsRouter, conversationsRouter, actionsRouter, hooksRouter, deliveriesRouter, statsRouter, eventsRouter, triggersRouter];
 
 /** The internal API (`/internal/v1`) and its own document, behind the internal token. Document each route with `documentInternal`. */
 const internalRouters: RouterFactory[] = [provisioningRouter, internalPortalLinksRouter, ingestEventsRouter, internalOpenApiRouter];
@@ -66,6 +71,9 @@ export function createApp({ config, deps }: CreateAppOptions): Koa {
   app.maxIpsCount = config.TRUST_PROXY ? 1 : 0;
   app.use(requestContext(deps.logger));
   app.use(countRequests(deps.metrics));
+  // The OAuth provider parses its own form bodies and answers OAuth's own error shape: it sits before ours.
+  const oauth = oauthOf(config, deps);
+  app.use(mountProvider(oauth.provider));
   app.use(cors({ allowHeaders: CORS_ALLOWED_HEADERS, exposeHeaders: CORS_EXPOSED_HEADERS, maxAge: 600 }));
   app.use(errorMiddleware());
   app.use(requireJson());
@@ -76,7 +84,13 @@ export function createApp({ config, deps }: CreateAppOptions): Koa {
   const publicGuards = [
     authFailures,
     // A bearer key, or (without one) a portal session cookie with its CSRF header: the same routes either way.
-    apiKeyAuth({ ...deps, cacheMs: config.API_KEY_CACHE_MS, alternative: portalFrom(config, deps).authenticate }),
+    // An OAuth access token (a connected app) is the third: the connection's workspace, as a member key.
+    apiKeyAuth({
+      ...deps,
+      cacheMs: config.API_KEY_CACHE_MS,
+      alternative: portalFrom(config, deps).authenticate,
+      otherBearer: { accepts: (token) => ACCESS_TOKEN_PATTERN.test(token), authenticate: oauth.bearer.authenticate },
+    }),
     rateLimit({ ...deps, max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_SECONDS * 1000 }),
     idempotency({ ...deps, encryptor: createEncryptor(config.ENCRYPTION_KEY), ttlHours: config.IDEMPOTENCY_TTL_HOURS }),
   ];
@@ -87,6 +101,7 @@ export function createApp({ config, deps }: CreateAppOptions): Koa {
     openApiRouter({ config }), // unauthenticated: mounted before the public API's guards
     docsRouter(),
     portalSessionRouter({ config, deps }),
+    consentRouter({ config, deps }),
     apiRouter(PUBLIC_PREFIX, publicGuards, publicRouters.map(build)),
     apiRouter(INTERNAL_PREFIX, [authFailures, internalTokenAuth(config.INTERNAL_API_TOKEN)], internalRouters.map(build)),
   ];

@@ -39,6 +39,22 @@ describe('loadConfig', () => {
   });
 });
 
+describe('the OAuth client', () => {
+  const client = { OAUTH_ZAPIER_CLIENT_ID: 'zapier-client', OAUTH_ZAPIER_CLIENT_SECRET: 'a-client-secret-of-at-least-32-chars!!', OAUTH_ZAPIER_REDIRECT_URIS: 'https://zapier.example/return, https://zapier.example/other' };
+
+  it('is registered whole: id, secret and redirect URIs', () => {
+    expect(loadConfig(client).OAUTH_ZAPIER_REDIRECT_URIS).toEqual(['https://zapier.example/return', 'https://zapier.example/other']);
+    expect(() => loadConfig({ OAUTH_ZAPIER_CLIENT_ID: 'zapier-client' })).toThrow(/OAUTH_ZAPIER_CLIENT_SECRET: must be set with OAUTH_ZAPIER_CLIENT_ID/);
+    expect(() => loadConfig({ ...client, OAUTH_ZAPIER_REDIRECT_URIS: '' })).toThrow(/OAUTH_ZAPIER_REDIRECT_URIS: needs at least one/);
+    expect(() => loadConfig({ ...client, OAUTH_ZAPIER_REDIRECT_URIS: 'not a url' })).toThrow(/OAUTH_ZAPIER_REDIRECT_URIS/);
+  });
+
+  it('never echoes the client secret', () => {
+    expect(() => loadConfig({ ...client, OAUTH_ZAPIER_CLIENT_SECRET: 'too-short-secret' })).toThrow(/OAUTH_ZAPIER_CLIENT_SECRET: must be at least 32 characters$/m);
+    expect(() => loadConfig({ ...client, OAUTH_ZAPIER_CLIENT_SECRET: 'too-short-secret' })).not.toThrow(/too-short-secret/);
+  });
+});
+
 describe('the SSRF guard flags', () => {
   const MONGODB_URI = 'mongodb://db.example:27017/nebulahex';
   const guards = (env: NodeJS.ProcessEnv) => {

@@ -59,6 +59,9 @@ const EnvSchema = z.object({
   IDEMPOTENCY_TTL_HOURS: int(1, 168).default(24),
   // How long a process trusts an API key it read (ms): a key revoked through another process is refused within this. 0 reads every time.
   API_KEY_CACHE_MS: int(0, 60_000).default(1000),
+  // How long a process trusts the subscriptions, bot names and workspaces it read for delivering (ms): a pause,
+  // deletion, new secret or new subscription made through another process is honoured within this. 0 reads every time.
+  SUBSCRIPTION_CACHE_MS: int(0, 60_000).default(1000),
   // How long after creation a key may be revealed once more, in minutes.
   KEY_REVEAL_WINDOW_MINUTES: int(0, 1440).default(10),
 
@@ -101,6 +104,21 @@ const EnvSchema = z.object({
     .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
     .pipe(z.array(z.url({ protocol: /^https?$/ }).refine((url) => new URL(url).origin === url.replace(/\/$/, ''), 'must be an origin such as https://app.example.com (no path)')))
     .default([]),
+
+  // OAuth client id Zapier signs in with (its app's Client ID). Unset: no OAuth client is registered.
+  OAUTH_ZAPIER_CLIENT_ID: z.string().regex(/^[A-Za-z0-9._-]{8,100}$/, '8 to 100 letters, digits, ".", "_" or "-"').optional(),
+  // Its client secret (at least 32 characters); required with the client id.
+  OAUTH_ZAPIER_CLIENT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  // Redirect URIs the client may use, comma-separated (the one Zapier's app settings show).
+  OAUTH_ZAPIER_REDIRECT_URIS: z
+    .string()
+    .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
+    .pipe(z.array(z.url({ protocol: /^https?$/ })))
+    .default([]),
+  // Lifetime of an OAuth access token, in seconds.
+  OAUTH_ACCESS_TOKEN_TTL_SECONDS: int(60, 86_400).default(3600),
+  // Lifetime of a refresh token, in days (each refresh issues a new one).
+  OAUTH_REFRESH_TOKEN_TTL_DAYS: int(1, 365).default(90),
 });
 
 const TARGET_GUARDS = ['WEBHOOK_ALLOW_HTTP', 'WEBHOOK_ALLOW_PRIVATE_TARGETS'] as const;
@@ -126,7 +144,7 @@ function settleTargetGuards(parsed: z.infer<typeof EnvSchema>): Config {
 }
 
 /** Never echoed in error messages. */
-const SECRET_KEYS = new Set(['MONGODB_URI', 'INTERNAL_API_TOKEN', 'ENCRYPTION_KEY']);
+const SECRET_KEYS = new Set(['MONGODB_URI', 'INTERNAL_API_TOKEN', 'ENCRYPTION_KEY', 'OAUTH_ZAPIER_CLIENT_SECRET']);
 
 export class ConfigError extends Error {
   constructor(readonly issues: string[]) {
@@ -152,7 +170,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       }),
     );
   }
+  const oauthIssues = oauthClientIssues(result.data);
+  if (oauthIssues.length > 0) throw new ConfigError(oauthIssues);
   return settleTargetGuards(result.data);
+}
+
+/** The OAuth client is registered whole or not at all. */
+function oauthClientIssues(parsed: z.infer<typeof EnvSchema>): string[] {
+  if (!parsed.OAUTH_ZAPIER_CLIENT_ID && !parsed.OAUTH_ZAPIER_CLIENT_SECRET) return [];
+  const issues: string[] = [];
+  if (!parsed.OAUTH_ZAPIER_CLIENT_ID) issues.push('OAUTH_ZAPIER_CLIENT_ID: must be set with OAUTH_ZAPIER_CLIENT_SECRET');
+  if (!parsed.OAUTH_ZAPIER_CLIENT_SECRET) issues.push('OAUTH_ZAPIER_CLIENT_SECRET: must be set with OAUTH_ZAPIER_CLIENT_ID');
+  if (parsed.OAUTH_ZAPIER_REDIRECT_URIS.length === 0) issues.push('OAUTH_ZAPIER_REDIRECT_URIS: needs at least one redirect URI when the OAuth client is set');
+  return issues;
 }
 
 const isSet = (env: NodeJS.ProcessEnv, key: string) => env[key] !== undefined && env[key] !== '';

@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   agenda.on('error', (error) => logger.error({ err: error }, 'scheduler error'));
   const sendsInProcess = config.ROLE !== 'api';
   const deliveries = createDeliveryEngine({ connection, agenda, logger, config, sendsInProcess, metrics });
-  const events = createEventPublisher({ connection, deliveries });
+  const events = createEventPublisher({ connection, deliveries, cacheMs: config.SUBSCRIPTION_CACHE_MS });
   let schedulerReady = false;
   if (sendsInProcess) {
     defineDeliveryJobs({ agenda, engine: deliveries, connection, logger, config });
@@ -86,6 +86,11 @@ async function main(): Promise<void> {
     const port = typeof address === 'object' && address ? address.port : config.PORT;
     const baseUrl = config.PUBLIC_URL ?? `http://${config.HOST}:${port}`;
     logger.info({ role: config.ROLE }, `NebulaHex API listening on ${baseUrl}`);
+    logger.info(
+      config.OAUTH_ZAPIER_CLIENT_ID
+        ? `OAuth: the Zapier client "${config.OAUTH_ZAPIER_CLIENT_ID}" may connect through ${baseUrl}/oauth/auth`
+        : 'OAuth: no client registered (set OAUTH_ZAPIER_CLIENT_ID, OAUTH_ZAPIER_CLIENT_SECRET and OAUTH_ZAPIER_REDIRECT_URIS to connect Zapier)',
+    );
     if (shouldSeedDemo(config)) {
       // The out-of-the-box path: a newcomer gets a key and requests to paste (never with a real MongoDB).
       const seed = await seedDemo({ connection, events, config });

@@ -20,7 +20,10 @@ export interface WorkspaceOut {
 
 export interface AuthMeOut {
   workspace: WorkspaceOut;
-  apiKey: { id: string; name: string; prefix: string; role: ApiKeyRole; createdAt: string };
+  /** The calling API key; absent when the caller is an app connected with OAuth. */
+  apiKey?: { id: string; name: string; prefix: string; role: ApiKeyRole; createdAt: string };
+  /** The OAuth connection of the calling access token: the app and who connected it. */
+  connection?: { id: string; app: string; connectedBy: string };
 }
 
 export interface BotOut {
@@ -335,4 +338,32 @@ export interface PortalSessionOut {
   /** The session ends at the earlier of these (idle time is renewed by use). */
   idleExpiresAt: string;
   expiresAt: string;
+}
+
+/** An app connected to the workspace with OAuth (`GET /auth/connected-apps`). */
+export interface ConnectedAppOut {
+  id: string;
+  name: string;
+  /** Who allowed it, as their portal sign-in named them. */
+  connectedBy: string;
+  connectedAt: string;
+  lastUsedAt: string | null;
+}
+
+export interface ConnectedAppListOut {
+  apps: ConnectedAppOut[];
+}
+
+/** `GET /portal/connect/:uid/details`: what the consent screen shows. */
+export interface ConsentOut {
+  app: { name: string };
+  workspace: WorkspaceOut;
+  signedInAs: string;
+  scopes: { name: string; description: string }[];
+  csrfToken: string;
+}
+
+/** `POST /portal/connect/:uid/allow|deny`: where the browser goes next (back to the app). */
+export interface ConsentAnswerOut {
+  redirectTo: string;
 }

@@ -54,7 +54,7 @@ describe('send_message', () => {
   it('asks to reconnect when the key was revoked', async () => {
     api().post('/api/v1/actions/send-message').reply(401, { error: { code: 'unauthorized', message: 'Revoked.' } });
     const error = await caught(() => appTester(sendMessage.perform!, buildBundle({ inputData: { conversationId: CONVERSATION_ID, message: 'Hi' } })));
-    expect(error.name).toBe('ExpiredAuthError');
+    expect(error.name).toBe('RefreshAuthError'); // Zapier refreshes the token (autoRefresh)
   });
 
   it('hands a 503 to Zapier as throttled, with the server delay', async () => {

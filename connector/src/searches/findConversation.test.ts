@@ -32,7 +32,7 @@ describe('find_conversation', () => {
     bots();
     api().get('/api/v1/conversations/cnv_x').reply(401, { error: { code: 'unauthorized', message: 'Revoked.' } });
     const error = await caught(() => search({ conversationId: 'cnv_x' }));
-    expect(error.name).toBe('ExpiredAuthError');
+    expect(error.name).toBe('RefreshAuthError'); // Zapier refreshes the token (autoRefresh)
   });
 
   it('reports a server error on a search by id as a retryable error naming the request id', async () => {

@@ -42,7 +42,7 @@ export function api(): nock.Scope {
 
 /** A bundle as Zapier would pass it, with the test account connected. */
 export function buildBundle(overrides: Partial<Bundle> = {}): Partial<Bundle> {
-  return { authData: { apiKey: API_KEY }, inputData: {}, ...overrides };
+  return { authData: { access_token: API_KEY, refresh_token: 'refresh-test' }, inputData: {}, ...overrides };
 }
 
 /** Zapier's AppError/ThrottledError carry JSON in `message`; this reads it back for assertions. */

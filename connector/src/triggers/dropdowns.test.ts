@@ -36,7 +36,7 @@ describe('listBots', () => {
   it('asks to reconnect when the key was revoked', async () => {
     api().get('/api/v1/bots').query(true).reply(401, { error: { code: 'unauthorized', message: 'Revoked.' } });
     const error = await caught(() => appTester(listBots.perform!, page(0)));
-    expect(error.name).toBe('ExpiredAuthError');
+    expect(error.name).toBe('RefreshAuthError'); // Zapier refreshes the token (autoRefresh)
   });
 });
 

@@ -125,7 +125,7 @@ describe('instant trigger: performList', () => {
   it('asks the Zap builder to reconnect when the key was revoked', async () => {
     api().get('/api/v1/events').query(true).reply(401, { error: { code: 'unauthorized', message: 'Revoked.' } });
     const error = await caught(() => appTester(lead.performList!, buildBundle()));
-    expect(error.name).toBe('ExpiredAuthError');
+    expect(error.name).toBe('RefreshAuthError'); // Zapier refreshes the token (autoRefresh)
   });
 });
 

@@ -1,4 +1,4 @@
-import type { ApiErrorBody, PortalSessionOut } from '@nebulahex/shared';
+import type { ApiErrorBody, ConsentAnswerOut, ConsentOut, PortalSessionOut } from '@nebulahex/shared';
 
 /** An answer other than 2xx, with the API's error code and message. */
 export class ApiError extends Error {
@@ -57,3 +57,9 @@ export const session = {
 
 /** Where the CSV of an endpoint's deliveries downloads from (a plain link: the cookie authenticates it). */
 export const deliveriesCsvUrl = (hookId: string) => `/api/v1/hooks/${encodeURIComponent(hookId)}/deliveries.csv`;
+
+/** An app's authorization request waiting for this browser's Allow or Deny (`/portal/connect/:uid`). */
+export const consent = {
+  get: (uid: string) => request<ConsentOut>(`/portal/connect/${encodeURIComponent(uid)}/details`),
+  answer: (uid: string, answer: 'allow' | 'deny') => request<ConsentAnswerOut>(`/portal/connect/${encodeURIComponent(uid)}/${answer}`, { method: 'POST' }),
+};

@@ -1,5 +1,6 @@
 import type {
   ApiKeyListOut,
+  ConnectedAppListOut,
   CreatedApiKeyOut,
   CreatedHookOut,
   CreateApiKeyIn,
@@ -32,6 +33,7 @@ export const keys = {
   deliveries: (hookId: string) => ['deliveries', hookId] as const,
   overview: ['stats', 'overview'] as const,
   apiKeys: ['api-keys'] as const,
+  connectedApps: ['connected-apps'] as const,
 };
 
 export const useHooks = () => useQuery({ queryKey: keys.hooks, queryFn: () => api.get<ListOut<'hooks', HookOut>>('/hooks?limit=100'), refetchInterval: LIVE_MS * 2 });
@@ -85,4 +87,6 @@ export const useReplay = (hookId: string) => useChange((deliveryId: string) => a
 export const useRecover = (hookId: string) => useChange((since: string) => api.post<QueuedOut>(`/hooks/${id(hookId)}/recover`, { since }), () => hookAndLists(hookId));
 export const useResume = () => useChange((hookId: string) => api.patch<HookOut>(`/hooks/${id(hookId)}`, { paused: false }), (hookId) => [...hookAndLists(hookId), keys.overview]);
 export const useCreateApiKey = () => useChange((input: CreateApiKeyIn) => api.post<CreatedApiKeyOut>('/auth/keys', input), () => [keys.apiKeys]);
+export const useConnectedApps = () => useQuery({ queryKey: keys.connectedApps, queryFn: () => api.get<ConnectedAppListOut>('/auth/connected-apps') });
+export const useDisconnectApp = () => useChange((appId: string) => api.delete(`/auth/connected-apps/${id(appId)}`), () => [keys.connectedApps]);
 export const useRevokeApiKey = () => useChange((keyId: string) => api.delete(`/auth/keys/${id(keyId)}`), () => [keys.apiKeys]);

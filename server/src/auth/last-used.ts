@@ -1,5 +1,4 @@
 import type { Model } from 'mongoose';
-import type { ApiKeyDoc } from './model.js';
 
 const WRITE_EVERY_MS = 60_000;
 
@@ -10,7 +9,7 @@ const WRITE_EVERY_MS = 60_000;
  * once a minute, which is cheap and needs no coordination, and the value stays correct
  * to within a minute, which is all a "last used" column needs.
  */
-export function createLastUsedTracker(ApiKeys: Model<ApiKeyDoc>, log: (error: unknown) => void) {
+export function createLastUsedTracker<T extends { lastUsedAt: Date | null }>(ApiKeys: Model<T>, log: (error: unknown) => void) {
   const lastWritten = new Map<string, number>();
   return {
     touch(apiKeyId: string, now = Date.now()): void {

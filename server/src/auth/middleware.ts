@@ -19,6 +19,14 @@ export interface ApiKeyAuth {
   role: ApiKeyRole;
   /** Set when the caller is a portal session (cookie) rather than an API key. */
   portalSessionId?: string;
+  /** Set when the caller is an app connected with OAuth (its access token); `apiKeyId` is then the connection's id. */
+  oauth?: { connectionId: string; clientName: string; connectedBy: string };
+}
+
+/** A bearer credential that is not an API key (an OAuth access token): its caller, or a 401. */
+export interface OtherBearer {
+  accepts: (token: string) => boolean;
+  authenticate: (token: string) => Promise<ApiKeyAuth>;
 }
 
 /** Another credential than a bearer key (a portal session): the caller, or null when the request has none. */
@@ -31,14 +39,14 @@ export function bearerToken(ctx: Context): string | undefined {
 }
 
 /**
- * Answers 401 unless the request carries a live API key (or, without an Authorization
- * header, what `alternative` accepts); then sets `ctx.state.auth`.
+ * Answers 401 unless the request carries a live API key (or a bearer `otherBearer` accepts,
+ * or, without an Authorization header, what `alternative` accepts); then sets `ctx.state.auth`.
  * Keys are read through a cache of `cacheMs` (see key-cache.ts): a key revoked through
  * another process stops working here within that time.
  * At most once a minute per process it also destroys sealed keys whose reveal window
  * has ended (a sweep rather than a TTL index, which the embedded database lacks).
  */
-export function apiKeyAuth({ connection, logger, cacheMs, alternative }: { connection: Connection; logger: Logger; cacheMs: number; alternative?: AlternativeAuth }): Middleware {
+export function apiKeyAuth({ connection, logger, cacheMs, alternative, otherBearer }: { connection: Connection; logger: Logger; cacheMs: number; alternative?: AlternativeAuth; otherBearer?: OtherBearer }): Middleware {
   const ApiKeys = apiKeyModel(connection);
   const fields = { workspaceId: 1, role: 1, revokedAt: 1, hash: 1 };
   const cache = keyCacheOf(connection, cacheMs);
@@ -69,6 +77,10 @@ export function apiKeyAuth({ connection, logger, cacheMs, alternative }: { conne
       const auth = await alternative?.(ctx);
       if (!auth) throw new UnauthorizedError(undefined, 'missing_api_key');
       ctx.state.auth = auth;
+      return next();
+    }
+    if (otherBearer?.accepts(key)) {
+      ctx.state.auth = await otherBearer.authenticate(key);
       return next();
     }
     if (!API_KEY_PATTERN.test(key)) {

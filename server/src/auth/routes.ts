@@ -20,7 +20,8 @@ documentPublic({
   method: 'get',
   path: '/auth/me',
   tags,
-  summary: 'The calling key and its workspace',
+  summary: 'The calling key (or connected app) and its workspace',
+  description: 'With an API key: the key. With an OAuth access token: the connection instead (`connection`: the app and who connected it), and no `apiKey`.',
   responses: { 200: jsonResponse('Who is calling.', MeOut) },
 });
 documentPublic({
@@ -95,7 +96,12 @@ export function authRouter({ config, deps }: RouteFactoryOptions): Router {
   });
   const router = new Router();
   router.get('/auth/me', async (ctx) => {
-    const { workspaceId, apiKeyId } = authOf(ctx);
+    const { workspaceId, apiKeyId, oauth } = authOf(ctx);
+    if (oauth) {
+      const workspace = await getWorkspace(deps.connection, workspaceId);
+      ctx.body = { workspace: presentWorkspace(workspace), connection: { id: oauth.connectionId, app: oauth.clientName, connectedBy: oauth.connectedBy } } satisfies MeOut & AuthMeOut;
+      return;
+    }
     const [workspace, key] = await Promise.all([getWorkspace(deps.connection, workspaceId), keys.get(workspaceId, apiKeyId)]);
     const apiKey = { id: key._id, name: key.name, prefix: key.prefix, role: key.role, createdAt: key.createdAt.toISOString() };
     ctx.body = { workspace: presentWorkspace(workspace), apiKey } satisfies MeOut & AuthMeOut;

@@ -33,7 +33,11 @@ export const RevealedApiKeyOut = z.object({ id: z.string(), key: z.string() }).m
 export const MeOut = z
   .object({
     workspace: z.object({ id: z.string(), name: z.string() }),
-    apiKey: z.object({ ...KeyFields, createdAt: timestamp() }),
+    apiKey: z.object({ ...KeyFields, createdAt: timestamp() }).optional().meta({ description: 'The calling API key (absent for an OAuth access token).' }),
+    connection: z
+      .object({ id: z.string(), app: z.string(), connectedBy: z.string() })
+      .optional()
+      .meta({ description: 'The connected app an OAuth access token belongs to, and who connected it (absent for an API key).' }),
   })
   .meta({ id: 'Me' });
 export type MeOut = z.infer<typeof MeOut>;

@@ -6,13 +6,14 @@ import { checkTargetUrl, TargetRefusedError, type TargetPolicy } from '../net/ss
 import { createEncryptor, type Encryptor } from '../crypto/encryption.js';
 import { eventModel, type EventDoc } from '../events/model.js';
 import { createEventPublisher } from '../events/publisher.js';
-import { hookModel, type HookDoc } from '../hooks/model.js';
+import { subscriptionCacheOf } from '../hooks/cache.js';
+import type { HookDoc } from '../hooks/model.js';
 import { announcePause } from '../hooks/paused-event.js';
 import type { EngineConfig } from './engine.js';
 import { deliveryModel, type DeliveryDoc, type DeliveryStatus } from './model.js';
 import { classifyAttempt, type RetryPolicy } from './outcome.js';
 import { prepareRequest } from './prepare.js';
-import { abandonDelivery, holdDelivery, recordAttempt, settleSubscription, type PausePolicy } from './record.js';
+import { createDeliveryWriter, settleSubscription, type PausePolicy } from './record.js';
 import { refusedReason, type Sender, type SendResult } from './sender.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { createSuccessStamps } from './success-stamps.js';
@@ -57,25 +58,18 @@ export interface AttempterDeps {
   scheduleRetry(deliveryId: string, at: Date): Promise<unknown>;
 }
 
-/** A delivery fan-out just created locked to this process, the event it carries and the subscription as fan-out read it. */
+/** A delivery fan-out just created locked to this process, and the event it carries. */
 export interface FreshDelivery {
   delivery: DeliveryDoc;
   event: EventDoc;
-  hook: HookDoc;
 }
-
-/**
- * How long the subscription fan-out read may stand in for reading it again before the
- * first attempt: a pause, deletion or new secret reaches a first attempt within this time,
- * and retries always read it afresh.
- */
-export const FRESH_HOOK_MS = 1_000;
 
 /** One attempt of one delivery, `claim → prepare → send → record`, for the engine's work queue. */
 export function createAttempter({ connection, logger, config, sender, policy, metrics, scheduleRetry }: AttempterDeps): (deliveryId: string, fresh?: FreshDelivery) => Promise<void> {
   const Deliveries = deliveryModel(connection);
   const Events = eventModel(connection);
-  const Hooks = hookModel(connection);
+  const subscriptions = subscriptionCacheOf(connection, config.SUBSCRIPTION_CACHE_MS);
+  const writer = createDeliveryWriter(connection);
   const encryptor: Encryptor = createEncryptor(config.ENCRYPTION_KEY);
   const retry: RetryPolicy = {
     scheduleMs: config.WEBHOOK_RETRY_SCHEDULE.map((seconds) => seconds * 1000),
@@ -117,25 +111,24 @@ export function createAttempter({ connection, logger, config, sender, policy, me
     if (!delivery) return; // not due, finished, or another worker holds it
     const renewal = keepLock(Deliveries, deliveryId, owner, leaseMs(config), logger);
     try {
-      const hookStillFresh = handed !== null && Date.now() - handed.createdAt.getTime() < FRESH_HOOK_MS;
-      await attemptClaimed(delivery, owner, fresh?.event, hookStillFresh ? fresh?.hook : undefined);
+      await attemptClaimed(delivery, owner, fresh?.event);
     } finally {
       renewal.stop();
     }
   };
 
-  async function attemptClaimed(delivery: DeliveryDoc, token: string, knownEvent?: EventDoc, knownHook?: HookDoc): Promise<void> {
+  async function attemptClaimed(delivery: DeliveryDoc, token: string, knownEvent?: EventDoc): Promise<void> {
     const deliveryId = delivery._id;
-    // Events never change. The hook may have been paused, deleted or given a new secret since
-    // fan-out, so it is read again unless fan-out read it moments ago (FRESH_HOOK_MS).
+    // Events never change. The subscription may have been paused, deleted or given a new secret:
+    // the cache's view is at most SUBSCRIPTION_CACHE_MS old, and read afresh unless it is active.
     const [event, hook] = await Promise.all([
       knownEvent ?? Events.findById(delivery.eventId).lean<EventDoc>(),
-      knownHook ?? Hooks.findById(delivery.subscriptionId).lean<HookDoc>(),
+      subscriptions.forAttempt(delivery.workspaceId, delivery.subscriptionId),
     ]);
     if (!hook || !event || hook.status === 'paused') {
-      if (!hook) await abandonDelivery(connection, deliveryId, token, 'the subscription was deleted');
-      else if (!event) await abandonDelivery(connection, deliveryId, token, 'the event is past its retention');
-      else await holdDelivery(connection, deliveryId, token);
+      if (!hook) await writer.abandon(deliveryId, token, 'the subscription was deleted');
+      else if (!event) await writer.abandon(deliveryId, token, 'the event is past its retention');
+      else await writer.hold(deliveryId, token);
       return;
     }
 
@@ -144,7 +137,7 @@ export function createAttempter({ connection, logger, config, sender, policy, me
     metrics.deliveryAttempts.inc({ outcome: outcome.kind });
     metrics.attemptDuration.observe({ outcome: outcome.kind }, result.durationMs / 1000);
     if (delivery.attemptCount === 0) metrics.firstAttemptLatency.observe((Date.now() - event.createdAt.getTime()) / 1000);
-    const recorded = await recordAttempt(connection, delivery, token, result, outcome);
+    const recorded = await writer.record(delivery, token, result, outcome);
     if (!recorded) {
       logger.warn({ deliveryId }, 'delivery lock ran out before its attempt was recorded');
       return;
@@ -152,7 +145,7 @@ export function createAttempter({ connection, logger, config, sender, policy, me
     if (outcome.kind === 'retry') await scheduleRetry(deliveryId, new Date(Date.now() + outcome.afterMs));
     else if (outcome.kind === 'delivered') await successes.stamp(hook._id, new Date());
     else {
-      const paused = await settleSubscription(connection, hook._id, outcome, pause);
+      const paused = await settleSubscription(connection, hook, outcome, pause);
       // Deliveries of the announcement go out with the next sweep (this publisher starts no attempts).
       if (paused) await announcePause(createEventPublisher({ connection }), paused, paused.pausedReason ?? '', paused.pausedAt ?? new Date());
     }

@@ -5,7 +5,6 @@ import type { Logger } from 'pino';
 import { guardedLookup, type TargetPolicy } from '../net/ssrf.js';
 import type { RuntimeConfig } from '../config.js';
 import type { EventDoc } from '../events/model.js';
-import type { HookDoc } from '../hooks/model.js';
 import { createAttempter, leaseMs, type FreshDelivery } from './attempter.js';
 import { createBatcher } from './batcher.js';
 import type { DeliveryClaim } from './fanout.js';
@@ -39,6 +38,7 @@ export type EngineConfig = Pick<
   | 'WEBHOOK_PAUSE_AFTER_HOURS'
   | 'WEBHOOK_RESPONSE_EXCERPT_BYTES'
   | 'WORKER_CONCURRENCY'
+  | 'SUBSCRIPTION_CACHE_MS'
 >;
 
 export interface DeliveryEngineDeps {
@@ -61,7 +61,7 @@ export interface DeliveryEngine {
    */
   freshClaim(): DeliveryClaim | null;
   /** Starts the first attempt of deliveries fan-out created under `freshClaim()`, with their event in hand. */
-  startClaimed(event: EventDoc, deliveries: DeliveryDoc[], hooks: HookDoc[]): void;
+  startClaimed(event: EventDoc, deliveries: DeliveryDoc[]): void;
   /** Claims one delivery if it is due and unleased, attempts it and records the outcome. */
   attempt(deliveryId: string): Promise<void>;
   /** Queues the due, unleased, unfinished deliveries; returns how many. */
@@ -118,12 +118,8 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps): DeliveryEngine {
       else await handoff.add(deliveryIds, 'new');
     },
     freshClaim: () => (deps.sendsInProcess ? { owner: randomUUID(), lockedUntil: new Date(Date.now() + leaseMs(config)) } : null),
-    startClaimed(event, deliveries, hooks) {
-      const byId = new Map(hooks.map((hook) => [hook._id, hook]));
-      for (const delivery of deliveries) {
-        const hook = byId.get(delivery.subscriptionId);
-        if (hook) fresh.set(delivery._id, { delivery, event, hook });
-      }
+    startClaimed(event, deliveries) {
+      for (const delivery of deliveries) fresh.set(delivery._id, { delivery, event });
       queue.push(deliveries.map((delivery) => delivery._id));
     },
     attempt: (deliveryId) => queue.run(deliveryId),

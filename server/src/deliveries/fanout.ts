@@ -1,8 +1,10 @@
 import type { Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
+import { createGroupCommit, insertEach, type InsertResult } from '../db/group-commit.js';
 import { newId } from '../db/model.js';
 import type { EventDoc } from '../events/model.js';
-import { hookModel, receivesEvent, type HookDoc } from '../hooks/model.js';
+import { receives, subscriptionCacheOf } from '../hooks/cache.js';
+import { hookModel, type HookDoc } from '../hooks/model.js';
 import { deliveryModel, type DeliveryDoc } from './model.js';
 import { NO_LEASE } from './record.js';
 
@@ -13,8 +15,6 @@ export interface FanOutResult {
   claimed: DeliveryDoc[];
   /** Every delivery of the event for the matching subscriptions, new or not. */
   deliveryIds: string[];
-  /** The matching subscriptions as read now: the first attempts of `claimed` use them instead of reading them again. */
-  subscriptions: HookDoc[];
 }
 
 /** A process that will make the first attempts itself creates the deliveries locked to it, saving a write each. */
@@ -29,56 +29,68 @@ export interface FanOutOptions {
   claim?: DeliveryClaim | null | undefined;
 }
 
-/**
- * Stores one delivery per matching subscription: same workspace, the event's type among its types, and no bot
- * filter or the event's bot. The unique index on {eventId, subscriptionId} makes publishing
- * the same event again create nothing twice.
- */
-export async function fanOut(connection: Connection, event: EventDoc, { onlySubscriptionId, claim }: FanOutOptions = {}): Promise<FanOutResult> {
-  const Deliveries = deliveryModel(connection);
-  await Deliveries.init(); // the unique index must exist before the first delivery is written
-  const filter = onlySubscriptionId
-    ? { _id: onlySubscriptionId, workspaceId: event.workspaceId }
-    : { workspaceId: event.workspaceId, ...receivesEvent(event.type), botId: { $in: [null, ...(event.botId ? [event.botId] : [])] } };
-  const hooks = await hookModel(connection).find(filter).lean<HookDoc[]>();
-  if (hooks.length === 0) return { dueIds: [], claimed: [], deliveryIds: [], subscriptions: [] };
+export type FanOut = (event: EventDoc, options?: FanOutOptions) => Promise<FanOutResult>;
 
-  const now = new Date();
-  const candidates = hooks.map((hook) => newDelivery(event, hook, now, claim));
-  const inserted = await insertUnlessPresent(Deliveries, candidates);
-  const created = candidates.filter((_, index) => inserted[index]);
-  return {
-    dueIds: created.filter((delivery) => delivery.status === 'pending').map((delivery) => delivery._id),
-    claimed: created.filter((delivery) => delivery.status === 'sending'),
-    // Only a republished event needs the ids stored earlier: the common case (every insert new) skips the query.
-    deliveryIds: inserted.every(Boolean) ? candidates.map((delivery) => delivery._id) : await storedDeliveryIds(Deliveries, event, hooks),
-    subscriptions: hooks,
+/** Deliveries of concurrent fan-outs written in one insert at most. */
+const MAX_BATCH = 1_000;
+
+/**
+ * Stores one delivery per matching subscription: same workspace, the event's type among its
+ * types, and no bot filter or the event's bot. The subscriptions come from the subscription
+ * cache (at most SUBSCRIPTION_CACHE_MS old). Concurrent fan-outs share one insert (group
+ * commit); each resolves once its own deliveries are stored. The unique index on
+ * {eventId, subscriptionId} makes publishing the same event again create nothing twice.
+ */
+export function createFanOut(connection: Connection, cacheMs?: number): FanOut {
+  const Deliveries = deliveryModel(connection);
+  const subscriptions = subscriptionCacheOf(connection, cacheMs);
+  // The driver's collection: one command for all, and mongoose's insertMany would re-cast documents built right here.
+  const collection = Deliveries.collection as unknown as Collection<DeliveryDoc>;
+  const insert = createGroupCommit<DeliveryDoc[], InsertResult[]>({
+    maxBatch: MAX_BATCH,
+    async flush(groups) {
+      await Deliveries.init(); // the unique index must exist before the first delivery is written
+      const results = await insertEach(collection, groups.flat());
+      let offset = 0;
+      return groups.map((group) => {
+        const own = results.slice(offset, (offset += group.length));
+        const failure = own.find((result) => result instanceof Error);
+        return failure instanceof Error ? failure : (own as InsertResult[]);
+      });
+    },
+  });
+
+  const matching = async (event: EventDoc, onlySubscriptionId: string | undefined): Promise<HookDoc[]> => {
+    const hooks = await subscriptions.ofWorkspace(event.workspaceId);
+    if (!onlySubscriptionId) return Promise.all(hooks.filter((hook) => receives(hook, event)).map(unlessResumed));
+    // A test event for a subscription made in another process moments ago, maybe newer than the cache.
+    const hook = hooks.find((candidate) => candidate._id === onlySubscriptionId) ?? (await hookModel(connection).findById(onlySubscriptionId).lean<HookDoc>());
+    return hook && hook.workspaceId === event.workspaceId ? [hook] : [];
+  };
+
+  /** A subscription the cache has paused is read again: deliveries created held while it was resumed would wait for the next resume. */
+  const unlessResumed = async (hook: HookDoc): Promise<HookDoc> =>
+    hook.status === 'paused' ? ((await hookModel(connection).findById(hook._id).lean<HookDoc>()) ?? hook) : hook;
+
+  return async (event, { onlySubscriptionId, claim } = {}) => {
+    const hooks = await matching(event, onlySubscriptionId);
+    if (hooks.length === 0) return { dueIds: [], claimed: [], deliveryIds: [] };
+    const now = new Date();
+    const candidates = hooks.map((hook) => newDelivery(event, hook, now, claim));
+    const results = await insert(candidates);
+    const created = candidates.filter((_, index) => results[index] === 'inserted');
+    return {
+      dueIds: created.filter((delivery) => delivery.status === 'pending').map((delivery) => delivery._id),
+      claimed: created.filter((delivery) => delivery.status === 'sending'),
+      // Only a republished event needs the ids stored earlier: the common case (every insert new) skips the query.
+      deliveryIds: created.length === candidates.length ? candidates.map((delivery) => delivery._id) : await storedDeliveryIds(Deliveries, event, hooks),
+    };
   };
 }
 
 async function storedDeliveryIds(Deliveries: ReturnType<typeof deliveryModel>, event: EventDoc, hooks: Array<Pick<HookDoc, '_id'>>): Promise<string[]> {
   const rows = await Deliveries.find({ eventId: event._id, subscriptionId: { $in: hooks.map((hook) => hook._id) } }, { _id: 1 }).lean<Array<{ _id: string }>>();
   return rows.map((row) => row._id);
-}
-
-const DUPLICATE_KEY = 11000;
-
-/**
- * One unordered insert of every candidate, so the unique index on {eventId, subscriptionId}
- * decides which are new, in one command: of two concurrent publishes of one event, each
- * delivery is created by exactly one. Answers, per candidate, whether this call inserted it.
- */
-async function insertUnlessPresent(Deliveries: ReturnType<typeof deliveryModel>, candidates: DeliveryDoc[]): Promise<boolean[]> {
-  try {
-    // The driver's collection: one command for all, and mongoose's insertMany would re-cast documents built right here.
-    await (Deliveries.collection as unknown as Collection<DeliveryDoc>).insertMany(candidates, { ordered: false });
-    return candidates.map(() => true);
-  } catch (error) {
-    const writeErrors = (error as { writeErrors?: Array<{ index: number; code?: number }> }).writeErrors;
-    if (!writeErrors || writeErrors.some((failure) => failure.code !== DUPLICATE_KEY)) throw error;
-    const duplicates = new Set(writeErrors.map((failure) => failure.index));
-    return candidates.map((_, index) => !duplicates.has(index));
-  }
 }
 
 function newDelivery(event: EventDoc, hook: Pick<HookDoc, '_id' | 'status'>, now: Date, claim: DeliveryClaim | null | undefined): DeliveryDoc {

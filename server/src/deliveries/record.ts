@@ -1,4 +1,7 @@
+import type { Collection, UpdateFilter } from 'mongodb';
 import type { Connection } from 'mongoose';
+import { createGroupCommit } from '../db/group-commit.js';
+import { forgetSubscriptions } from '../hooks/cache.js';
 import { hookModel, type HookDoc } from '../hooks/model.js';
 import { hookStats } from '../hooks/stats.js';
 import { deliveryModel, type AttemptDoc, type DeliveryDoc } from './model.js';
@@ -13,31 +16,79 @@ export interface PausePolicy {
   afterHours: number;
 }
 
+/** What a worker writes to a delivery it holds: applied only while it still holds the lock (`token`). */
+interface HeldWrite {
+  deliveryId: string;
+  token: string;
+  update: UpdateFilter<DeliveryDoc>;
+  /** Whether the write was applied, asked only when a batch applied fewer writes than it held (a lock ran out). */
+  applied?: () => Promise<boolean>;
+}
+
+/** Writes of concurrent attempts sent in one bulk write at most. */
+const MAX_BATCH = 500;
+
+export interface DeliveryWriter {
+  /**
+   * Stores one attempt and the delivery's next state, but only while this worker still holds
+   * the lock (`token`): a worker whose lock ran out never overwrites the one that took over.
+   * Returns false when the lock was lost.
+   */
+  record(delivery: DeliveryDoc, token: string, result: SendResult, outcome: AttemptOutcome, now?: Date): Promise<boolean>;
+  /** Ends a claimed delivery without an attempt (its subscription or event no longer exists). */
+  abandon(deliveryId: string, token: string, reason: string, now?: Date): Promise<void>;
+  /** Parks a claimed delivery of a paused subscription until it is resumed. */
+  hold(deliveryId: string, token: string, now?: Date): Promise<void>;
+}
+
 /**
- * Stores one attempt and the delivery's next state, but only while this worker still holds
- * the lease (`token`): a worker whose lease ran out never overwrites the one that took over.
- * Returns false when the lease was lost.
+ * The outcomes of concurrent attempts are written together: every write that arrives while a
+ * bulk write is in flight goes into the next one (group commit), so under load the database
+ * sees one command per batch of attempts instead of one per attempt. Each caller resolves
+ * once its own write is stored.
  */
-export async function recordAttempt(connection: Connection, delivery: DeliveryDoc, token: string, result: SendResult, outcome: AttemptOutcome, now = new Date()): Promise<boolean> {
-  const attempt: AttemptDoc = {
-    number: delivery.attemptCount + 1,
-    startedAt: new Date(now.getTime() - result.durationMs),
-    durationMs: result.durationMs,
-    statusCode: 'statusCode' in result ? result.statusCode : null,
-    error: outcome.kind === 'delivered' ? null : outcome.reason,
-    responseExcerpt: result.responseExcerpt,
-    outcome: outcome.kind,
-  };
-  const next = nextState(outcome, now);
-  const update = await deliveryModel(connection).updateOne(
-    { _id: delivery._id, lockedBy: token },
-    {
-      $push: { attempts: attempt },
-      $inc: { attemptCount: 1 },
-      $set: { ...next, lastStatusCode: attempt.statusCode, lastDurationMs: attempt.durationMs, lockedBy: null, lockedUntil: NO_LEASE, updatedAt: now },
+export function createDeliveryWriter(connection: Connection): DeliveryWriter {
+  const Deliveries = deliveryModel(connection);
+  const collection = Deliveries.collection as unknown as Collection<DeliveryDoc>;
+  const write = createGroupCommit<HeldWrite, boolean>({
+    maxBatch: MAX_BATCH,
+    async flush(writes) {
+      const result = await collection.bulkWrite(
+        writes.map(({ deliveryId, token, update }) => ({ updateOne: { filter: { _id: deliveryId, lockedBy: token }, update } })),
+        { ordered: false },
+      );
+      if (result.matchedCount === writes.length) return writes.map(() => true);
+      return Promise.all(writes.map((held) => (held.applied ? held.applied() : Promise.resolve(false))));
     },
-  );
-  return update.modifiedCount === 1;
+  });
+  const unlocked = (now: Date) => ({ lockedBy: null, lockedUntil: NO_LEASE, updatedAt: now });
+
+  return {
+    record(delivery, token, result, outcome, now = new Date()) {
+      const attempt: AttemptDoc = {
+        number: delivery.attemptCount + 1,
+        startedAt: new Date(now.getTime() - result.durationMs),
+        durationMs: result.durationMs,
+        statusCode: 'statusCode' in result ? result.statusCode : null,
+        error: outcome.kind === 'delivered' ? null : outcome.reason,
+        responseExcerpt: result.responseExcerpt,
+        outcome: outcome.kind,
+      };
+      const update = {
+        $push: { attempts: attempt },
+        $inc: { attemptCount: 1 },
+        $set: { ...nextState(outcome, now), lastStatusCode: attempt.statusCode, lastDurationMs: attempt.durationMs, ...unlocked(now) },
+      };
+      const applied = async () => (await Deliveries.exists({ _id: delivery._id, attempts: { $elemMatch: { number: attempt.number, startedAt: attempt.startedAt } } })) !== null;
+      return write({ deliveryId: delivery._id, token, update, applied });
+    },
+    async abandon(deliveryId, token, reason, now = new Date()) {
+      await write({ deliveryId, token, update: { $set: { status: 'failed', failureReason: reason, completedAt: now, ...unlocked(now) } } });
+    },
+    async hold(deliveryId, token, now = new Date()) {
+      await write({ deliveryId, token, update: { $set: { status: 'held', ...unlocked(now) } } });
+    },
+  };
 }
 
 function nextState(outcome: AttemptOutcome, now: Date): Partial<DeliveryDoc> {
@@ -50,19 +101,6 @@ function nextState(outcome: AttemptOutcome, now: Date): Partial<DeliveryDoc> {
     case 'exhausted':
       return { status: 'failed', failureReason: outcome.reason, completedAt: now };
   }
-}
-
-/** Ends a claimed delivery without an attempt (its subscription or event no longer exists). */
-export async function abandonDelivery(connection: Connection, deliveryId: string, token: string, reason: string, now = new Date()): Promise<void> {
-  await deliveryModel(connection).updateOne(
-    { _id: deliveryId, lockedBy: token },
-    { $set: { status: 'failed', failureReason: reason, completedAt: now, lockedBy: null, lockedUntil: NO_LEASE, updatedAt: now } },
-  );
-}
-
-/** Parks a claimed delivery of a paused subscription until it is resumed. */
-export async function holdDelivery(connection: Connection, deliveryId: string, token: string, now = new Date()): Promise<void> {
-  await deliveryModel(connection).updateOne({ _id: deliveryId, lockedBy: token }, { $set: { status: 'held', lockedBy: null, lockedUntil: NO_LEASE, updatedAt: now } });
 }
 
 /** Fails every unfinished delivery of a subscription that no longer exists. */
@@ -78,7 +116,13 @@ export async function endDeliveriesOf(connection: Connection, subscriptionId: st
  * sustained failure, deletion on 410. (Successes are stamped by `createSuccessStamps`.)
  * Answers the subscription when this call paused it, so the caller can announce it.
  */
-export async function settleSubscription(connection: Connection, hookId: string, outcome: AttemptOutcome, policy: PausePolicy, now = new Date()): Promise<HookDoc | null> {
+export async function settleSubscription(connection: Connection, subscription: Pick<HookDoc, '_id' | 'workspaceId'>, outcome: AttemptOutcome, policy: PausePolicy, now = new Date()): Promise<HookDoc | null> {
+  const paused = await settle(connection, subscription._id, outcome, policy, now);
+  if (outcome.kind === 'gone' || paused) forgetSubscriptions(connection, subscription.workspaceId);
+  return paused;
+}
+
+async function settle(connection: Connection, hookId: string, outcome: AttemptOutcome, policy: PausePolicy, now: Date): Promise<HookDoc | null> {
   const Hooks = hookModel(connection);
   if (outcome.kind === 'gone') {
     await Hooks.deleteOne({ _id: hookId });

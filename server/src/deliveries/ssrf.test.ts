@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { newId } from '../db/model.js';
 import { guardedLookup } from '../net/ssrf.js';
 import { createEncryptor } from '../crypto/encryption.js';
+import { forgetSubscriptions } from '../hooks/cache.js';
 import { hookModel } from '../hooks/model.js';
 import { createSender } from './sender.js';
 import { startWebhookStory, type WebhookStory } from './story.js';
@@ -64,6 +65,7 @@ describe('connect-time SSRF guard', () => {
       _id: hookId, workspaceId: story.workspace.workspaceId, event: 'lead.captured', targetUrl,
       botId: null, secrets: [{ sealed, createdAt: now, expiresAt: null }], failuresCountedFrom: now, createdAt: now,
     });
+    forgetSubscriptions(story.app.connection, story.workspace.workspaceId); // as the hook service does after a write
     return hookId;
   }
 

@@ -73,7 +73,7 @@ export async function demoPortalLink(connection: Connection, config: RuntimeConf
   const workspace = await workspaceModel(connection).findOne({}, { _id: 1 }).sort({ _id: 1 }).lean<{ _id: string }>();
   if (!workspace) return null;
   const portal = createPortalService(connection, { linkTtlMinutes: config.PORTAL_LINK_TTL_MINUTES, idleMinutes: config.PORTAL_SESSION_IDLE_MINUTES, maxHours: config.PORTAL_SESSION_MAX_HOURS });
-  const { token } = await portal.createLink(workspace._id);
+  const { token } = await portal.createLink(workspace._id, 'the operator who started the server');
   return signInUrl(baseUrl, token);
 }
 

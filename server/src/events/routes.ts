@@ -6,13 +6,13 @@ import { applyEventToConversation } from '../conversations/events.js';
 import { ConflictError, ValidationError } from '../http/errors.js';
 import { parseBody, parseQuery } from '../http/validate.js';
 import { documentInternal, documentPublic, jsonBodyOf, jsonResponse, notFound } from '../openapi/registry.js';
-import { getWorkspace } from '../workspaces/service.js';
+import { getWorkspaceCached } from '../workspaces/service.js';
 import { eventModel, type EventDoc } from './model.js';
 import { presentEvent } from './presenter.js';
 import { EventListOut, EventListQuery, IngestedEventOut, IngestEventIn } from './schema.js';
 
 /** Internal `POST /events`: the bot engine reports what happened; stored, applied and fanned out before 202. */
-export function ingestEventsRouter({ deps }: RouteFactoryOptions): Router {
+export function ingestEventsRouter({ config, deps }: RouteFactoryOptions): Router {
   const router = new Router();
   router.post('/events', async (ctx) => {
     const input = parseBody(ctx, IngestEventIn);
@@ -21,7 +21,7 @@ export function ingestEventsRouter({ deps }: RouteFactoryOptions): Router {
     if (eventCatalog[type].source === 'platform') throw new ValidationError([{ field: 'type', message: `"${type}" is emitted by NebulaHex itself and cannot be ingested.` }]);
     const parsed = parseEventData(type, input.data);
     if (!parsed.success) throw new ValidationError(parsed.issues);
-    const workspace = await getWorkspace(deps.connection, input.workspaceId);
+    const workspace = await getWorkspaceCached(deps.connection, input.workspaceId, config.SUBSCRIPTION_CACHE_MS);
     await applyEventToConversation(deps.connection, { workspaceId: workspace._id, type, data: parsed.data });
     const { event } = await deps.events.publish({ workspaceId: workspace._id, type, data: parsed.data, ...(input.id ? { id: input.id } : {}) });
     if (event.workspaceId !== workspace._id || event.type !== type) {

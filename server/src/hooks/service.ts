@@ -11,6 +11,7 @@ import type { EventPublisher } from '../events/publisher.js';
 import { NotFoundError, ValidationError } from '../http/errors.js';
 import { checkTargetUrl, TargetRefusedError } from '../net/ssrf.js';
 import { maskHeaders, sealHeaders } from './headers.js';
+import { forgetSubscriptions } from './cache.js';
 import { hookModel, receivesEvent, type HookDoc, type SealedSecret } from './model.js';
 import { presentHook } from './presenter.js';
 import type { CreateHookIn, HookOut } from './schema.js';
@@ -77,6 +78,7 @@ export function createHookService({ connection, config, events, deliveries }: Ho
         failuresCountedFrom: now,
         createdAt: now,
       });
+      forgetSubscriptions(connection, workspaceId);
       return { hook: hook.toObject(), signingSecret };
     },
 
@@ -88,6 +90,7 @@ export function createHookService({ connection, config, events, deliveries }: Ho
     async remove(workspaceId: string, id: string): Promise<void> {
       const { deletedCount } = await Hooks.deleteOne({ _id: id, workspaceId });
       if (deletedCount === 0) throw new NotFoundError('The subscription', 'hook_not_found');
+      forgetSubscriptions(connection, workspaceId);
       await endDeliveriesOf(connection, id, 'the subscription was deleted');
     },
 
@@ -101,6 +104,7 @@ export function createHookService({ connection, config, events, deliveries }: Ho
         .map((secret) => ({ ...secret, expiresAt: secret.expiresAt ?? overlapEnds }));
       const signingSecret = generateSigningSecret();
       await Hooks.updateOne({ _id: id, workspaceId }, { $set: { secrets: [seal(signingSecret, now), ...kept] } });
+      forgetSubscriptions(connection, workspaceId);
       return signingSecret;
     },
 

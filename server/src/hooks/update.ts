@@ -6,6 +6,7 @@ import { NO_LEASE } from '../deliveries/record.js';
 import type { EventPublisher } from '../events/publisher.js';
 import { NotFoundError } from '../http/errors.js';
 import { maskHeaders, mergeHeaders, openHeaders, sealHeaders } from './headers.js';
+import { forgetSubscriptions } from './cache.js';
 import { hookModel, type HookDoc } from './model.js';
 import { announcePause } from './paused-event.js';
 import type { UpdateHookIn } from './schema.js';
@@ -30,6 +31,7 @@ export function createHookUpdater({ connection, encryptor, events, deliveries, f
 
   const setFields = async (workspaceId: string, id: string, fields: Partial<HookDoc>): Promise<HookDoc> => {
     const hook = await Hooks.findOneAndUpdate({ _id: id, workspaceId }, { $set: fields }, { returnDocument: 'after' }).lean<HookDoc>();
+    forgetSubscriptions(connection, workspaceId);
     if (!hook) throw notFound();
     return hook;
   };
@@ -38,6 +40,7 @@ export function createHookUpdater({ connection, encryptor, events, deliveries, f
   const pause = async (workspaceId: string, id: string, reason: string): Promise<HookDoc> => {
     const now = new Date();
     const paused = await Hooks.findOneAndUpdate({ _id: id, workspaceId, status: 'active' }, { $set: { status: 'paused', pausedReason: reason, pausedAt: now } }, { returnDocument: 'after' }).lean<HookDoc>();
+    forgetSubscriptions(connection, workspaceId);
     if (!paused) return find(workspaceId, id);
     await announcePause(events, paused, reason, now);
     return paused;

@@ -118,8 +118,8 @@ export function jsonResponse(description: string, schema: z.ZodType) {
 }
 
 /** A JSON request body of `schema` for a documented route. */
-export function jsonBodyOf(schema: z.ZodType) {
-  return { required: true, content: { 'application/json': { schema } } };
+export function jsonBodyOf(schema: z.ZodType, required = true) {
+  return { required, content: { 'application/json': { schema } } };
 }
 
 /** `{ id }` path parameter schema with a description. */

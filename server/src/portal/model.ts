@@ -5,6 +5,8 @@ import { defineModel } from '../db/model.js';
 export interface PortalLinkDoc {
   _id: string; // SHA-256 (hex) of the link token
   workspaceId: string;
+  /** Who the link is for, as consent screens and connected apps name them. */
+  signedInAs: string;
   createdAt: Date;
   expiresAt: Date;
   usedAt: Date | null;
@@ -16,6 +18,8 @@ export interface PortalSessionDoc {
   /** `psn_…`: what rate limits, stamps and the CSRF token are derived from (never the token). */
   sessionId: string;
   workspaceId: string;
+  /** Copied from the link that started it. */
+  signedInAs: string;
   createdAt: Date;
   /** Renewed by use (at most once a minute): the idle expiry counts from here. */
   lastSeenAt: Date;
@@ -27,6 +31,7 @@ const PortalLinkSchema = new Schema<PortalLinkDoc>(
   {
     _id: { type: String, required: true },
     workspaceId: { type: String, required: true },
+    signedInAs: { type: String, default: 'a portal user' },
     createdAt: { type: Date, required: true },
     expiresAt: { type: Date, required: true },
     usedAt: { type: Date, default: null },
@@ -40,6 +45,7 @@ const PortalSessionSchema = new Schema<PortalSessionDoc>(
     _id: { type: String, required: true },
     sessionId: { type: String, required: true },
     workspaceId: { type: String, required: true },
+    signedInAs: { type: String, default: 'a portal user' },
     createdAt: { type: Date, required: true },
     lastSeenAt: { type: Date, required: true },
     expiresAt: { type: Date, required: true },

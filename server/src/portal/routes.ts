@@ -6,12 +6,14 @@ import type { RouteFactoryOptions } from '../app.js';
 import { authOf, requireAdmin } from '../auth/middleware.js';
 import type { RuntimeConfig } from '../config.js';
 import { ApiError, UnauthorizedError } from '../http/errors.js';
-import { parseQuery } from '../http/validate.js';
-import { documentInternal, documentPublic, errorResponse, jsonResponse, notFound } from '../openapi/registry.js';
+import { parseBody, parseQuery } from '../http/validate.js';
+import { documentInternal, documentPublic, errorResponse, jsonBodyOf, jsonResponse, notFound } from '../openapi/registry.js';
 import { presentWorkspace } from '../workspaces/presenter.js';
 import { getWorkspace } from '../workspaces/service.js';
 import { portalSecurityHeaders } from './headers.js';
-import { PortalLinkOut, StartSessionQuery } from './schema.js';
+import { PortalLinkIn, PortalLinkOut, StartSessionQuery } from './schema.js';
+import { apiKeyModel } from '../auth/model.js';
+import { takeReturnPath } from './return-to.js';
 import { createPortalService, idleExpiry, signInUrl, type PortalService } from './service.js';
 import { CSRF_HEADER, portalSessionAuthenticator, SESSION_COOKIE } from './session-auth.js';
 import { createCsrf } from './tokens.js';
@@ -28,8 +30,8 @@ export function portalFrom(config: RuntimeConfig, deps: RouteFactoryOptions['dep
   return { portal, csrf, authenticate: portalSessionAuthenticator(portal, csrf) };
 }
 
-async function linkAnswer(ctx: Context, config: RuntimeConfig, portal: PortalService, workspaceId: string): Promise<PortalLinkAnswer> {
-  const { token, expiresAt } = await portal.createLink(workspaceId);
+async function linkAnswer(ctx: Context, config: RuntimeConfig, portal: PortalService, workspaceId: string, signedInAs: string): Promise<PortalLinkAnswer> {
+  const { token, expiresAt } = await portal.createLink(workspaceId, signedInAs);
   return { url: signInUrl(config.PUBLIC_URL ?? `${ctx.protocol}://${ctx.host}`, token), expiresAt: expiresAt.toISOString() };
 }
 
@@ -38,8 +40,11 @@ export function portalLinksRouter({ config, deps }: RouteFactoryOptions): Router
   const { portal } = portalFrom(config, deps);
   const router = new Router();
   router.post('/auth/portal-links', requireAdmin(), async (ctx) => {
+    const { signedInAs } = parseBody(ctx, PortalLinkIn);
+    const { workspaceId, apiKeyId } = authOf(ctx);
+    const key = await apiKeyModel(deps.connection).findById(apiKeyId, { name: 1 }).lean<{ name: string }>();
     ctx.status = 201;
-    ctx.body = await linkAnswer(ctx, config, portal, authOf(ctx).workspaceId);
+    ctx.body = await linkAnswer(ctx, config, portal, workspaceId, signedInAs ?? (key ? `API key "${key.name}"` : 'a portal user'));
   });
   return router;
 }
@@ -49,9 +54,10 @@ export function internalPortalLinksRouter({ config, deps }: RouteFactoryOptions)
   const { portal } = portalFrom(config, deps);
   const router = new Router();
   router.post('/workspaces/:id/portal-links', async (ctx) => {
+    const { signedInAs } = parseBody(ctx, PortalLinkIn);
     const workspace = await getWorkspace(deps.connection, ctx.params.id ?? '');
     ctx.status = 201;
-    ctx.body = await linkAnswer(ctx, config, portal, workspace._id);
+    ctx.body = await linkAnswer(ctx, config, portal, workspace._id, signedInAs ?? 'a NebulaHex dashboard user');
   });
   return router;
 }
@@ -74,7 +80,7 @@ export function portalSessionRouter({ config, deps }: RouteFactoryOptions): Rout
       const { token, session } = await portal.startSession(parseQuery(ctx, StartSessionQuery).token);
       ctx.cookies.set(SESSION_COOKIE, token, { ...cookieOptions(ctx), expires: session.expiresAt });
       ctx.status = 303;
-      ctx.redirect('/portal/');
+      ctx.redirect(takeReturnPath(ctx) ?? '/portal/');
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       ctx.status = error.status;
@@ -110,12 +116,13 @@ documentPublic({
   tags: ['API keys'],
   summary: 'A single-use sign-in link to the portal',
   description: `Admin keys only. The link works once, within 10 minutes, and starts a portal session (an HttpOnly cookie) acting as this workspace. Requests from the portal send \`${CSRF_HEADER}\`.`,
+  request: { body: jsonBodyOf(PortalLinkIn, false) },
   responses: { 201: jsonResponse('The link.', PortalLinkOut), 403: errorResponse('A member key (`admin_key_required`).') },
 });
 documentInternal({
   method: 'post',
   path: '/workspaces/:id/portal-links',
   summary: 'A single-use sign-in link to the portal of a workspace (to embed it)',
-  request: { params: z.object({ id: z.string().meta({ description: 'Workspace id' }) }) },
+  request: { params: z.object({ id: z.string().meta({ description: 'Workspace id' }) }), body: jsonBodyOf(PortalLinkIn, false) },
   responses: { 201: jsonResponse('The link.', PortalLinkOut), 404: notFound },
 });

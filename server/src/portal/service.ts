@@ -36,10 +36,10 @@ export function createPortalService(connection: Connection, policy: PortalPolicy
 
   return {
     /** A new single-use link token, valid for the link TTL. */
-    async createLink(workspaceId: string, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
+    async createLink(workspaceId: string, signedInAs: string, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
       const token = newToken('nhx_pl_');
       const expiresAt = new Date(now.getTime() + policy.linkTtlMinutes * 60_000);
-      await Links.create({ _id: hashToken(token), workspaceId, createdAt: now, expiresAt, usedAt: null });
+      await Links.create({ _id: hashToken(token), workspaceId, signedInAs, createdAt: now, expiresAt, usedAt: null });
       return { token, expiresAt };
     },
 
@@ -58,6 +58,7 @@ export function createPortalService(connection: Connection, policy: PortalPolicy
         _id: hashToken(token),
         sessionId: newId('psn'),
         workspaceId: link.workspaceId,
+        signedInAs: link.signedInAs,
         createdAt: now,
         lastSeenAt: now,
         expiresAt: new Date(now.getTime() + policy.maxHours * 3_600_000),

@@ -56,7 +56,7 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
   } else {
     await agenda.ready;
   }
-  const events = createEventPublisher({ connection, deliveries });
+  const events = createEventPublisher({ connection, deliveries, cacheMs: config.SUBSCRIPTION_CACHE_MS });
   const app = createApp({ config, deps: { connection, agenda, logger, events, deliveries, metrics, isSchedulerReady: () => true } });
   const server: Server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');

@@ -3,3 +3,4 @@ export * from './database.js';
 export * from './wait.js';
 export * from './fixtures.js';
 export * from '../deliveries/test-receiver.js';
+export * from './oauth.js';

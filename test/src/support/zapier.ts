@@ -13,6 +13,10 @@ export interface ConnectedAccount {
   connect(): Promise<{ me: any; label: string }>;
   /** Runs `<kind>.<key>.operation.<name>` with the account's auth and the given bundle. */
   run<T = any>(kind: Kind, key: string, name: string, bundle?: Partial<Bundle>): Promise<T>;
+  /** Runs one of `authentication.oauth2Config`'s functions (authorizeUrl, getAccessToken, refreshAccessToken) as Zapier does. */
+  oauth<T = any>(name: 'authorizeUrl' | 'getAccessToken' | 'refreshAccessToken', bundle?: Partial<Bundle>): Promise<T>;
+  /** What Zapier keeps for the connection from now on (after getting or refreshing tokens). */
+  setAuth(authData: Record<string, string>): void;
   /** Stops the stand-in for Zapier's cursor store. */
   close(): Promise<void>;
 }
@@ -40,10 +44,11 @@ async function startCursorStore(): Promise<{ baseUrl: string; server: Server }> 
 }
 
 /**
- * A Zapier account connected with `apiKey` to the NebulaHex API at `baseUrl`: the connector
- * as Zapier loads it, run by Zapier's own app tester over real HTTP.
+ * A Zapier account connected to the NebulaHex API at `baseUrl` with an API key (a connection made
+ * before 3.0.0) or OAuth tokens (`{access_token, refresh_token}`): the connector as Zapier loads
+ * it, run by Zapier's own app tester over real HTTP.
  */
-export async function connectAccount(baseUrl: string, apiKey: string): Promise<ConnectedAccount> {
+export async function connectAccount(baseUrl: string, credentials: string | Record<string, string>): Promise<ConnectedAccount> {
   const cursorStore = await startCursorStore();
   // Read by zapier-platform-core when it loads, hence the dynamic imports below.
   process.env.ZAPIER_BASE_ENDPOINT = cursorStore.baseUrl;
@@ -53,7 +58,8 @@ export async function connectAccount(baseUrl: string, apiKey: string): Promise<C
   const { default: zapier } = await import('zapier-platform-core');
   const { default: App } = await import('@nebulahex/zapier');
   const appTester = zapier.createAppTester(App) as unknown as AppTester;
-  const authData = { apiKey };
+  let authData: Record<string, string> = typeof credentials === 'string' ? { apiKey: credentials } : credentials;
+  const oauth2Config = (App.authentication as unknown as { oauth2Config: Record<string, OperationFn> }).oauth2Config;
   const lookup = (kind: Kind, key: string, name: string): OperationFn => {
     const definitions = App[kind] as unknown as Record<string, { operation: Record<string, OperationFn | undefined> } | undefined>;
     const fn = definitions[key]?.operation[name];
@@ -66,6 +72,10 @@ export async function connectAccount(baseUrl: string, apiKey: string): Promise<C
       const me = await appTester(authFn('test'), { authData });
       const label = (await appTester(authFn('connectionLabel'), { authData, inputData: me as Record<string, unknown> })) as string;
       return { me, label };
+    },
+    oauth: async (name, bundle = {}) => (await appTester(oauth2Config[name] as OperationFn, { authData, inputData: {}, ...bundle })) as any,
+    setAuth(next) {
+      authData = next;
     },
     run: async (kind, key, name, bundle = {}) => (await appTester(lookup(kind, key, name), { authData, inputData: {}, ...bundle })) as any,
     async close() {

@@ -1,0 +1,54 @@
+import type { ConnectedAppOut } from '@nebulahex/shared';
+import { useConnectedApps, useDisconnectApp } from '../../api/queries';
+import { ConfirmButton } from '../../components/ConfirmButton';
+import { when } from '../../components/format';
+import { ActionError, QueryState } from '../../components/states';
+
+function AppRow({ app }: { app: ConnectedAppOut }) {
+  const disconnect = useDisconnectApp();
+  return (
+    <tr>
+      <th scope="row">{app.name}</th>
+      <td>{app.connectedBy}</td>
+      <td>{when(app.connectedAt)}</td>
+      <td>{when(app.lastUsedAt)}</td>
+      <td>
+        <ConfirmButton label={`Disconnect ${app.name}`} danger title={`Disconnect ${app.name}?`} confirmLabel="Disconnect" onConfirm={() => disconnect.mutate(app.id)}>
+          <p>Its access is revoked at once: Zaps and other integrations that use this connection stop working until someone connects the app again.</p>
+        </ConfirmButton>
+        <ActionError error={disconnect.error} />
+      </td>
+    </tr>
+  );
+}
+
+/** Apps (such as Zapier) connected to the workspace with OAuth, each revocable. */
+export function ConnectedAppsPage() {
+  const apps = useConnectedApps();
+  return (
+    <>
+      <h1>Connected apps</h1>
+      <p>Apps a workspace admin allowed to act on this workspace. Disconnecting one revokes its access.</p>
+      <QueryState query={apps} what="connected apps" isEmpty={(data) => data.apps.length === 0} empty={<p>No apps are connected. Connect one from the app itself, e.g. Zapier's "Connect NebulaHex".</p>}>
+        {(data) => (
+          <div className="table-wrap" tabIndex={0} role="region" aria-label="Connected apps">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">App</th>
+                  <th scope="col">Connected by</th>
+                  <th scope="col">Connected</th>
+                  <th scope="col">Last used</th>
+                  <th scope="col">Access</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.apps.map((app) => <AppRow key={app.id} app={app} />)}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </QueryState>
+    </>
+  );
+}
