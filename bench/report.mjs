@@ -52,8 +52,8 @@ function apiLines({ api, memoryBefore: before, memoryAfter: after }) {
     `API GET /api/v1/bots (10 connections): ${perSecond(api.server.perSecond)}, p50 ${ms(api.server.p50)}, p99 ${ms(api.server.p99)}, ${api.server.failed} failed`,
     ...(api.server.databaseCommandsPerRequest
       ? [
-          `  database commands per request: ${commandList(api.server.databaseCommandsPerRequest)}; ` +
-            `with the server's background work (${round(sum(api.server.backgroundCommandsPerSecond), 1)}/s idle) ${round(sum(api.server.databaseCommandsPerRequestRaw), 3)}`,
+          `  database commands per request: ${round(sum(api.server.databaseCommandsPerRequest), 3)} less the server's background work (${commandList(api.server.databaseCommandsPerRequest)}; ` +
+            `the split is approximate, background polls slow down under load); ${round(sum(api.server.databaseCommandsPerRequestRaw), 3)} with it (${round(sum(api.server.backgroundCommandsPerSecond), 1)}/s idle: ${commandList(api.server.backgroundCommandsPerSecond)})`,
         ]
       : []),
     `  bare Koa handler:                     ${perSecond(api.bare.perSecond)}, p50 ${ms(api.bare.p50)}, p99 ${ms(api.bare.p99)}; server = ${ratio(api.server.perSecond, api.bare.perSecond)} of bare Koa req/s, p99 ${ratio(api.server.p99, api.bare.p99)}`,
