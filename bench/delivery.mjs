@@ -7,18 +7,24 @@ import { cpuSeconds, latencyHistogram, sleep } from './lib/stats.mjs';
 
 const EVENT_TYPE = 'order.lookup'; // changes no conversation: the figures are the delivery path's own
 
+/** Subscribes `targetUrl` to EVENT_TYPE with the workspace's key; answers the subscription's id. */
+export async function subscribe(server, apiKey, targetUrl) {
+  const response = await fetch(`${server.baseUrl}/api/v1/hooks`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ event: EVENT_TYPE, targetUrl }),
+  });
+  if (response.status !== 201) throw new Error(`subscribing answered ${response.status}: ${await response.text()}`);
+  return (await response.json()).id;
+}
+
 /** A workspace with `subscriptions` subscriptions to EVENT_TYPE, each on its own receiver path. */
 export async function prepareWorkspace({ server, receiver, name, subscriptions }) {
   const { workspace, apiKey } = await server.internal('/workspaces', { name });
   const paths = [];
   for (let n = 0; n < subscriptions; n += 1) {
     const path = `/${name}/${n}`;
-    const response = await fetch(`${server.baseUrl}/api/v1/hooks`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${apiKey.key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ event: EVENT_TYPE, targetUrl: receiver.url(path) }),
-    });
-    if (response.status !== 201) throw new Error(`subscribing answered ${response.status}: ${await response.text()}`);
+    await subscribe(server, apiKey.key, receiver.url(path));
     paths.push(path);
   }
   return { workspaceId: workspace.id, apiKey: apiKey.key, paths };
@@ -67,13 +73,13 @@ async function cpuMeter(serverPid, dbPid) {
   };
 }
 
-/** `concurrency` loops ingesting one event after another until `durationMs` has passed. */
-async function ingestClosedLoop(ingester, concurrency, durationMs) {
+/** `concurrency` loops ingesting one event after another until `durationMs` has passed; event ids start with `evt_${name}_`. */
+export async function ingestClosedLoop(ingester, concurrency, durationMs, name = 'tp') {
   const deadline = performance.now() + durationMs;
   const counts = { ingested: 0, failedIngests: 0 };
   const loop = async (worker) => {
     for (let n = 0; performance.now() < deadline; n += 1) {
-      const ok = await ingester.ingest(`evt_tp_${worker}_${n}`).then(() => true, () => false);
+      const ok = await ingester.ingest(`evt_${name}_${worker}_${n}`).then(() => true, () => false);
       counts[ok ? 'ingested' : 'failedIngests'] += 1;
     }
   };

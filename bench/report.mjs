@@ -62,6 +62,19 @@ function apiLines({ api, memoryBefore: before, memoryAfter: after }) {
   ];
 }
 
+function fairnessLines({ fairness: f }) {
+  if (!f) return [];
+  const commands = (r) => (r.commandsPerEvent === null ? '' : `; ${round(r.commandsPerEvent, 1)} database commands per event`);
+  const line = (name, r) => `  ${name}: ${perSecond(r.perSecond)} (windows ${r.perWindow.map(perSecond).join(', ')}; ${r.delivered} delivered of ${r.ingested} events in ${round(r.windowSeconds, 0)} s, ${r.failedIngests} ingest errors${commands(r)})`;
+  return [
+    'fairness: a healthy endpoint, 8 closed ingest loops, alone (A) and beside an endpoint on the same events whose receiver never answers (B, 10 s timeout), windows in the order A B B A:',
+    `  started after ${round(f.settled.waitedSeconds, 1)} s waiting for earlier phases' backlog (${f.settled.open} deliveries still due or sending)`,
+    line('alone (A)', f.alone),
+    line('beside the silent one (B)', f.shared),
+    `  healthy beside / its better alone window = ${round(f.ratio, 2)}; the silent receiver got ${f.silent.requests} requests, at most ${f.silent.peakOpen} open at once`,
+  ];
+}
+
 function queryLines({ queries: q }) {
   if (!q) return [];
   return [
@@ -77,7 +90,7 @@ function commandsPerEvent({ databaseCommands, deliveredInWindow, subscriptions }
 }
 
 /** The targets of the scale issue (#13), each with MET / NOT MET and the figure behind it. */
-function targetLines({ ceiling, throughput, latencySustainable: half, latency200, api, memoryBefore, memoryAfter }) {
+function targetLines({ ceiling, throughput, latencySustainable: half, latency200, api, memoryBefore, memoryAfter, fairness: f }) {
   const perEvent = commandsPerEvent(throughput);
   const apiCommands = api.server.databaseCommandsPerRequest ? Object.values(api.server.databaseCommandsPerRequest).reduce((sum, count) => sum + count, 0) : null;
   const below200 = throughput.eventsPerSecond > 200;
@@ -89,7 +102,7 @@ function targetLines({ ceiling, throughput, latencySustainable: half, latency200
     `p99 < 100 ms at 200 events/s:                   ${below200 ? verdict(latency200.p99 < 100 && latency200.shed === 0) : 'NOT APPLICABLE'} (${below200 ? ms(latency200.p99) : `200/s is above the ${round(throughput.eventsPerSecond, 0)}/s measured`})`,
     `GET /bots ≥ 0.2× bare Koa req/s:                ${verdict(api.server.perSecond >= 0.2 * api.bare.perSecond)} (${ratio(api.server.perSecond, api.bare.perSecond)})`,
     `GET /bots ≤ 1 database round trip per request: ${apiCommands === null ? 'UNKNOWN' : verdict(apiCommands <= 1 + API_GUARD_BUDGET)} (${apiCommands === null ? 'not counted' : round(apiCommands, 3)} commands per request: the page's own query, and the rate limit's and key reads amortised to ≤ ${API_GUARD_BUDGET})`,
-    `fairness (healthy endpoint beside a 10 s one):  NOT MEASURED (no per-endpoint scheduling yet)`,
+    `fairness ≥ 0.9 (healthy beside a 10 s one):     ${f ? verdict(f.ratio >= 0.9) : 'NOT MEASURED'} (${f ? `${round(f.ratio, 2)}: ${perSecond(f.shared.perSecond)} beside / ${perSecond(Math.max(...f.alone.perWindow))} alone` : 'no fairness phase'})`,
     `RSS after ≤ 1.3× before:                        ${verdict(memoryAfter.rssMb <= 1.3 * memoryBefore.rssMb)} (${ratio(memoryAfter.rssMb, memoryBefore.rssMb)}; JS heap committed ${ratio(memoryAfter.heapTotalMb, memoryBefore.heapTotalMb)}, native ${ratio(memoryAfter.rssMb - memoryAfter.heapTotalMb - (memoryAfter.externalMb ?? 0), memoryBefore.rssMb - memoryBefore.heapTotalMb - (memoryBefore.externalMb ?? 0))})`,
   ];
 }
@@ -103,6 +116,7 @@ export function printReport(figures) {
     ...deliveryLines(figures),
     ...apiLines(figures),
     ...queryLines(figures),
+    ...fairnessLines(figures),
     '--- targets ---',
     ...targetLines(figures),
   ];

@@ -34,3 +34,28 @@ export async function startReceiver() {
     },
   };
 }
+
+/** A receiver that reads each request and never answers (every attempt runs into the sender's timeout); counts requests open at once. */
+export async function startSilentReceiver() {
+  let requests = 0;
+  let open = 0;
+  let peakOpen = 0;
+  const server = createServer((req, res) => {
+    requests += 1;
+    open += 1;
+    peakOpen = Math.max(peakOpen, open);
+    res.once('close', () => { open -= 1; });
+    req.resume();
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address();
+  return {
+    url: (path) => `http://127.0.0.1:${port}${path}`,
+    stats: () => ({ requests, open, peakOpen }),
+    close: async () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}

@@ -89,6 +89,8 @@ const EnvSchema = z.object({
   WEBHOOK_SWEEP_SECONDS: z.coerce.number().min(0.1).max(3600).default(15),
   // Deliveries one worker process sends at once.
   WORKER_CONCURRENCY: int(1, 1000).default(50),
+  // Deliveries one worker process sends at once to one endpoint (subscription), unless the subscription sets maxConcurrency.
+  WEBHOOK_ENDPOINT_CONCURRENCY: int(1, 1000).default(20),
   // Days events and deliveries are kept.
   RETENTION_DAYS: int(1, 3650).default(30),
 

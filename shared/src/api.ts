@@ -122,6 +122,8 @@ export interface CreateHookIn {
   description?: string;
   /** Extra headers sent to the receiver (e.g. `Authorization`), stored encrypted. */
   headers?: Record<string, string>;
+  /** Deliveries sent at once per worker process, 1–100; absent or null: the server's default. */
+  maxConcurrency?: number | null;
 }
 
 /** `PATCH /hooks/:id`: only the fields given change. */
@@ -130,6 +132,8 @@ export interface UpdateHookIn {
   description?: string;
   events?: EventType[];
   botId?: string | null;
+  /** 1–100 deliveries at once per worker process; null: back to the server's default. */
+  maxConcurrency?: number | null;
   /** true pauses (new deliveries are held); false resumes and sends what was held. */
   paused?: boolean;
   /** Header name → value to set, or null to remove; headers not named are kept. */
@@ -152,6 +156,8 @@ export interface HookOut {
   /** Custom header names with their values masked: never shown in full. */
   headers: Record<string, string>;
   botId: string | null;
+  /** Deliveries sent at once per worker process; null: the server's default. */
+  maxConcurrency: number | null;
   status: HookStatus;
   pausedReason: string | null;
   pausedAt: string | null;

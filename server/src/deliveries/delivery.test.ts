@@ -3,6 +3,7 @@ import { verifyWebhook } from '@nebulahex/shared';
 import { Webhook } from 'standardwebhooks';
 import { waitFor } from '../testing/wait.js';
 import { startWebhookStory, type WebhookStory } from './story.js';
+import type { DeliveryJobData } from './lanes.js';
 
 let story: WebhookStory;
 beforeEach(async () => {
@@ -87,11 +88,14 @@ describe('a delivery', () => {
     for (let n = 0; n < 5; n += 1) hooks.push(await story.subscribe({ event: 'lead.captured', path: `/h${n}` }));
     const failedAt = Date.now();
     await story.publish('lead.captured');
-    const jobs = story.app.connection.collection<{ name: string; nextRunAt: Date; data: { deliveryIds: string[] } }>('agendaJobs');
+    const jobs = story.app.connection.collection<{ name: string; nextRunAt: Date; data: DeliveryJobData }>('agendaJobs');
     const queued = await waitFor(async () => {
       const found = await jobs.find({ name: 'webhook-attempt' }).toArray();
-      return found.flatMap((job) => job.data.deliveryIds).length === hooks.length ? found : null;
+      return found.flatMap((job) => job.data.deliveries ?? []).length === hooks.length ? found : null;
     }, { message: 'a retry queued for every delivery' });
+    // Each carries its subscription, so the worker queues it in that endpoint's lane without reading it.
+    const carried = queued.flatMap((job) => job.data.deliveries ?? []).map((delivery) => delivery.subscriptionId);
+    expect(carried.sort()).toEqual(hooks.map((hook) => hook.id).sort());
     // Five failures within milliseconds fall due in one second (two if they straddle a second boundary).
     expect(queued.length).toBeLessThanOrEqual(2);
     for (const job of queued) expect(job.nextRunAt.getTime()).toBeGreaterThanOrEqual(failedAt + 60_000);

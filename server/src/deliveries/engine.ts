@@ -5,15 +5,17 @@ import type { Logger } from 'pino';
 import { guardedLookup, type TargetPolicy } from '../net/ssrf.js';
 import type { RuntimeConfig } from '../config.js';
 import type { EventDoc } from '../events/model.js';
-import { createAttempter, leaseMs, type FreshDelivery } from './attempter.js';
+import { createAttempter, leaseMs } from './attempter.js';
 import { createBatcher } from './batcher.js';
 import type { DeliveryClaim } from './fanout.js';
+import { createEngineQueue } from './engine-queue.js';
+import { jobDataOf, type DeliveryRef } from './lanes.js';
 import { deliveryModel, type DeliveryDoc } from './model.js';
-import { createWorkQueue, type WorkQueue } from './queue.js';
 import { createSender } from './sender.js';
 import type { Metrics } from '../metrics/metrics.js';
 
 export { leaseMs } from './attempter.js';
+export type { DeliveryRef } from './lanes.js';
 
 export const DELIVERY_JOBS = {
   /** The next attempt of the deliveries whose retry falls due in one second. */
@@ -38,6 +40,7 @@ export type EngineConfig = Pick<
   | 'WEBHOOK_PAUSE_AFTER_HOURS'
   | 'WEBHOOK_RESPONSE_EXCERPT_BYTES'
   | 'WORKER_CONCURRENCY'
+  | 'WEBHOOK_ENDPOINT_CONCURRENCY'
   | 'SUBSCRIPTION_CACHE_MS'
 >;
 
@@ -54,7 +57,7 @@ export interface DeliveryEngineDeps {
 /** The webhook delivery engine: `prepare → send → record` for each delivery, leased so no two workers send one attempt. */
 export interface DeliveryEngine {
   /** Starts the first attempt of new (or released) deliveries at once. */
-  enqueue(deliveryIds: string[]): Promise<void>;
+  enqueue(deliveries: DeliveryRef[]): Promise<void>;
   /**
    * The claim under which fan-out creates deliveries this process attempts at once, or
    * null where an API-only process hands them to the workers.
@@ -62,8 +65,11 @@ export interface DeliveryEngine {
   freshClaim(): DeliveryClaim | null;
   /** Starts the first attempt of deliveries fan-out created under `freshClaim()`, with their event in hand. */
   startClaimed(event: EventDoc, deliveries: DeliveryDoc[]): void;
-  /** Claims one delivery if it is due and unleased, attempts it and records the outcome. */
-  attempt(deliveryId: string): Promise<void>;
+  /**
+   * Claims each delivery if it is due and unleased, attempts it and records the outcome; resolves
+   * once each is done, or was handed back to the database by a lane that was full.
+   */
+  attempt(deliveries: DeliveryRef | DeliveryRef[]): Promise<void>;
   /** Queues the due, unleased, unfinished deliveries; returns how many. */
   sweep(): Promise<number>;
   /** Resolves once this process has nothing queued or in flight. */
@@ -83,8 +89,8 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps): DeliveryEngine {
     excerptBytes: config.WEBHOOK_RESPONSE_EXCERPT_BYTES,
     lookup: guardedLookup(policy),
   });
-  const retries = createBatcher<number>(HANDOFF_WINDOW_MS, async (deliveryIds, dueAt) => {
-    await agenda.schedule(new Date(dueAt), DELIVERY_JOBS.attempt, { deliveryIds });
+  const retries = createBatcher<number, DeliveryRef>(HANDOFF_WINDOW_MS, async (deliveries, dueAt) => {
+    await agenda.schedule(new Date(dueAt), DELIVERY_JOBS.attempt, jobDataOf(deliveries));
   });
   const attempter = createAttempter({
     connection,
@@ -96,44 +102,51 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps): DeliveryEngine {
     // Retries due in the same second share one job (rounded up: never earlier than due).
     scheduleRetry: (deliveryId, at) => {
       deps.metrics.retriesScheduled.inc();
-      return retries.add([deliveryId], Math.ceil(at.getTime() / RETRY_BUCKET_MS) * RETRY_BUCKET_MS);
+      const subscriptionId = queue.laneOf(deliveryId); // the attempt is still running, so still in its lane
+      const ref = subscriptionId ? { id: deliveryId, subscriptionId } : deliveryId;
+      return retries.add([ref], Math.ceil(at.getTime() / RETRY_BUCKET_MS) * RETRY_BUCKET_MS);
     },
   });
-  /** Deliveries fan-out created claimed by this process, kept until their first attempt starts. */
-  const fresh = new Map<string, FreshDelivery>();
-  const queue: WorkQueue = createWorkQueue(config.WORKER_CONCURRENCY, (id) => {
-    const handed = fresh.get(id);
-    fresh.delete(id);
-    return attempter(id, handed).catch((error: unknown) => logger.error({ err: error, deliveryId: id }, 'delivery attempt crashed; the sweep will retry it'));
+  const { queue, admit, pushClaimed, idle } = createEngineQueue({
+    connection,
+    logger,
+    concurrency: config.WORKER_CONCURRENCY,
+    endpointConcurrency: config.WEBHOOK_ENDPOINT_CONCURRENCY,
+    subscriptionCacheMs: config.SUBSCRIPTION_CACHE_MS,
+    attempt: (id, handed) => attempter(id, handed).catch((error: unknown) => logger.error({ err: error, deliveryId: id }, 'delivery attempt crashed; the sweep will retry it')),
   });
   const Deliveries = deliveryModel(connection);
-  const handoff = createBatcher<'new'>(HANDOFF_WINDOW_MS, async (deliveryIds) => {
-    await agenda.now(DELIVERY_JOBS.dispatch, { deliveryIds });
+  const handoff = createBatcher<'new', DeliveryRef>(HANDOFF_WINDOW_MS, async (deliveries) => {
+    await agenda.now(DELIVERY_JOBS.dispatch, jobDataOf(deliveries));
   });
 
   return {
-    async enqueue(deliveryIds) {
-      if (deliveryIds.length === 0) return;
-      if (deps.sendsInProcess) queue.push(deliveryIds);
-      else await handoff.add(deliveryIds, 'new');
+    async enqueue(deliveries) {
+      if (deliveries.length === 0) return;
+      if (deps.sendsInProcess) queue.push(await admit(deliveries));
+      else await handoff.add(deliveries, 'new');
     },
     freshClaim: () => (deps.sendsInProcess ? { owner: randomUUID(), lockedUntil: new Date(Date.now() + leaseMs(config)) } : null),
-    startClaimed(event, deliveries) {
-      for (const delivery of deliveries) fresh.set(delivery._id, { delivery, event });
-      queue.push(deliveries.map((delivery) => delivery._id));
+    startClaimed: pushClaimed,
+    async attempt(deliveries) {
+      const items = await admit(Array.isArray(deliveries) ? deliveries : [deliveries]);
+      await Promise.all(items.map((item) => queue.run(item)));
     },
-    attempt: (deliveryId) => queue.run(deliveryId),
     async sweep() {
       const now = new Date();
-      const due = await Deliveries.find({ status: { $in: ['pending', 'sending'] }, nextAttemptAt: { $lte: now }, lockedUntil: { $lt: now } }, { _id: 1 })
+      // Lanes with a full round waiting here are skipped: the sweep's rows go to the others.
+      const due = await Deliveries.find(
+        { status: { $in: ['pending', 'sending'] }, nextAttemptAt: { $lte: now }, lockedUntil: { $lt: now }, subscriptionId: { $nin: queue.saturatedLanes() } },
+        { _id: 1, subscriptionId: 1 },
+      )
         .sort({ nextAttemptAt: 1 })
         .limit(config.WORKER_CONCURRENCY * 4)
-        .lean<Array<{ _id: string }>>();
-      const ids = due.map((row) => row._id).filter((id) => !queue.has(id));
-      queue.push(ids);
-      return ids.length;
+        .lean<Array<{ _id: string; subscriptionId: string }>>();
+      const refs = due.filter((row) => !queue.has(row._id)).map((row) => ({ id: row._id, subscriptionId: row.subscriptionId }));
+      queue.push(await admit(refs));
+      return refs.length;
     },
-    idle: () => queue.idle(),
+    idle,
     close: () => sender.close(),
   };
 }

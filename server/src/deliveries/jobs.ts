@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { RuntimeConfig } from '../config.js';
 import { eventModel } from '../events/model.js';
 import { DELIVERY_JOBS, leaseMs, type DeliveryEngine } from './engine.js';
+import { refsOfJob, type DeliveryJobData } from './lanes.js';
 import { deliveryModel } from './model.js';
 
 export interface DeliveryJobsDeps {
@@ -26,14 +27,9 @@ export function defineDeliveryJobs({ agenda, engine, connection, logger, config 
     lockLifetime: Math.max(5 * 60_000, 3 * leaseMs(config)),
     removeOnComplete: true,
   };
-  // `deliveryId` alone: a retry queued before retries were batched.
-  agenda.define(DELIVERY_JOBS.attempt, async (job: Job<{ deliveryIds?: string[]; deliveryId?: string }>) => {
-    const { deliveryIds, deliveryId } = job.attrs.data;
-    await Promise.all((deliveryIds ?? (deliveryId ? [deliveryId] : [])).map((id) => engine.attempt(id)));
-  }, ioBound);
-  agenda.define(DELIVERY_JOBS.dispatch, async (job: Job<{ deliveryIds: string[] }>) => {
-    await Promise.all(job.attrs.data.deliveryIds.map((id) => engine.attempt(id)));
-  }, ioBound);
+  // A job waits for its deliveries, or for their lane to hand them back to the database when full.
+  agenda.define(DELIVERY_JOBS.attempt, (job: Job<DeliveryJobData>) => engine.attempt(refsOfJob(job.attrs.data)), ioBound);
+  agenda.define(DELIVERY_JOBS.dispatch, (job: Job<DeliveryJobData>) => engine.attempt(refsOfJob(job.attrs.data)), ioBound);
   // The sweep only queries and queues, so a short lock lets another worker take over fast after a crash.
   agenda.define(DELIVERY_JOBS.sweep, async () => {
     const queued = await engine.sweep();

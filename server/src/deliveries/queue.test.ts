@@ -1,48 +1,128 @@
 import { describe, expect, it } from '@jest/globals';
-import { createWorkQueue } from './queue.js';
+import { createWorkQueue, type WorkItem, type WorkQueueOptions } from './queue.js';
 
-/** Work that finishes when the test says so. */
+/** Work that finishes when the test says so, and what ran at once per lane. */
 function controlledWork() {
   const started: string[] = [];
   const finishers = new Map<string, () => void>();
-  const work = (id: string) =>
+  const running = new Map<string, number>();
+  const peak = new Map<string, number>();
+  const work = ({ id, lane }: WorkItem) =>
     new Promise<void>((resolve) => {
       started.push(id);
-      finishers.set(id, resolve);
+      running.set(lane, (running.get(lane) ?? 0) + 1);
+      peak.set(lane, Math.max(peak.get(lane) ?? 0, running.get(lane) ?? 0));
+      finishers.set(id, () => {
+        running.set(lane, (running.get(lane) ?? 0) - 1);
+        resolve();
+      });
     });
-  const finish = async (id: string) => {
-    finishers.get(id)?.();
+  const finish = async (...ids: string[]) => {
+    for (const id of ids) finishers.get(id)?.();
     await new Promise((resolve) => setImmediate(resolve));
   };
-  return { started, work, finish };
+  const total = () => [...running.values()].reduce((sum, count) => sum + count, 0);
+  return { started, work, finish, running, peak, total };
 }
 
-describe('createWorkQueue', () => {
+const items = (lane: string, count: number): WorkItem[] => Array.from({ length: count }, (_, n) => ({ id: `${lane}${n}`, lane }));
+
+function queueOf(work: WorkQueueOptions['work'], options: Partial<WorkQueueOptions> = {}) {
+  const released: WorkItem[] = [];
+  const queue = createWorkQueue({
+    concurrency: 2,
+    laneLimit: () => 100,
+    waitingPerLimit: 4,
+    work,
+    release: async (items) => {
+      released.push(...items);
+    },
+    ...options,
+  });
+  return { queue, released };
+}
+
+describe('the work queue', () => {
   it('runs at most `concurrency` at once, each id once while queued, and reports idle', async () => {
     const { started, work, finish } = controlledWork();
-    const queue = createWorkQueue(2, work);
-    queue.push(['a', 'b', 'c', 'a']);
-    expect(started).toEqual(['a', 'b']);
+    const { queue } = queueOf(work);
+    queue.push([...items('a', 3), { id: 'a0', lane: 'a' }]);
+    expect(started).toEqual(['a0', 'a1']);
     expect(queue.size).toBe(3);
     const idle = queue.idle();
-    await finish('a');
-    expect(started).toEqual(['a', 'b', 'c']);
-    await finish('b');
-    await finish('c');
+    await finish('a0');
+    expect(started).toEqual(['a0', 'a1', 'a2']);
+    await finish('a1', 'a2');
     await expect(idle).resolves.toBeUndefined();
-    expect(queue.has('a')).toBe(false);
+    expect(queue.has('a0')).toBe(false);
   });
 
-  it('run() resolves when that id is done, not when the whole queue is', async () => {
+  it('run() resolves when that item is done, not when the whole queue is', async () => {
     const { work, finish } = controlledWork();
-    const queue = createWorkQueue(2, work);
-    queue.push(['slow']);
+    const { queue } = queueOf(work);
+    queue.push([{ id: 'slow', lane: 's' }]);
     let done = false;
-    const running = queue.run('fast').then(() => (done = true));
+    const running = queue.run({ id: 'fast', lane: 'f' }).then(() => (done = true));
     await finish('fast');
     await running;
     expect(done).toBe(true);
     expect(queue.has('slow')).toBe(true);
+    expect(queue.laneOf('slow')).toBe('s');
     await finish('slow');
+  });
+
+  it('serves the lanes in turn: a lane queued first with many items does not go before the others', async () => {
+    const { started, work, finish } = controlledWork();
+    const { queue } = queueOf(work, { concurrency: 1 });
+    queue.push(items('a', 4));
+    queue.push(items('b', 2));
+    queue.push(items('c', 1));
+    for (let n = 0; n < 7; n += 1) await finish(started[n] as string);
+    expect(started).toEqual(['a0', 'b0', 'c0', 'a1', 'b1', 'a2', 'a3']);
+  });
+
+  it('never runs more of one lane than its limit, while the other lanes use the remaining slots', async () => {
+    const { started, work, finish, peak, running } = controlledWork();
+    const { queue } = queueOf(work, { concurrency: 5, laneLimit: (lane) => (lane === 'slow' ? 2 : 100) });
+    queue.push(items('slow', 6)); // never finishes in this test
+    queue.push(items('ok', 20));
+    for (let round = 0; round < 10; round += 1) {
+      await finish(...started.filter((id) => id.startsWith('ok')));
+    }
+    expect(started.filter((id) => id.startsWith('ok'))).toHaveLength(20);
+    expect(peak.get('slow')).toBe(2);
+    expect(running.get('slow')).toBe(2);
+    expect(peak.get('ok')).toBe(3);
+  });
+
+  it('gives each lane with work at most an equal share of the slots, so several slow lanes cannot take them all', async () => {
+    const { started, work, finish, peak, running } = controlledWork();
+    const { queue } = queueOf(work, { concurrency: 6, laneLimit: () => 10 });
+    queue.push([...items('x', 10), ...items('y', 10), ...items('fast', 10)]); // x and y never finish here
+    const fast = () => started.filter((id) => id.startsWith('fast'));
+    while (fast().length < 10) await finish(...fast());
+    expect([peak.get('x'), peak.get('y')]).toEqual([2, 2]);
+    await finish('fast8', 'fast9'); // the fast lane is done: its share goes to the others
+    expect([running.get('x'), running.get('y')]).toEqual([3, 3]);
+  });
+
+  it('keeps at most waitingPerLimit × limit of a lane waiting and releases the rest, whose run() then resolves', async () => {
+    const { started, work, finish } = controlledWork();
+    const { queue, released } = queueOf(work, { concurrency: 10, laneLimit: () => 2, waitingPerLimit: 3 });
+    queue.push(items('full', 10));
+    expect(started).toEqual(['full0', 'full1']);
+    expect(released.map((item) => item.id)).toEqual(['full8', 'full9']);
+    expect(queue.saturatedLanes()).toEqual(['full']);
+    await expect(queue.run({ id: 'full10', lane: 'full' })).resolves.toBeUndefined();
+    expect(released.map((item) => item.id)).toEqual(['full8', 'full9', 'full10']);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(queue.has('full9')).toBe(false);
+    expect(queue.size).toBe(8); // 2 running, 6 waiting
+
+    const idle = queue.idle();
+    for (let round = 0; round < 4; round += 1) await finish(...started);
+    await expect(idle).resolves.toBeUndefined();
+    expect(started).toHaveLength(8);
+    expect(queue.saturatedLanes()).toEqual([]);
   });
 });

@@ -1,64 +1,161 @@
+/** One delivery to attempt, in the lane of its subscription. */
+export interface WorkItem {
+  id: string;
+  /** The subscription (endpoint) whose lane the item waits in. */
+  lane: string;
+}
+
+export interface WorkQueueOptions {
+  /** Items running at once in this process, over every lane. */
+  concurrency: number;
+  /** Items of one lane running at once; asked each time the lane could start one more. */
+  laneLimit(lane: string): number;
+  /** A lane keeps at most this many times its limit waiting; what comes beyond is released. */
+  waitingPerLimit: number;
+  /** Must not reject. */
+  work(item: WorkItem): Promise<void>;
+  /** Takes back items a full lane could not keep (the database holds them meanwhile). Must not reject. */
+  release(items: WorkItem[]): Promise<void>;
+}
+
 export interface WorkQueue {
-  /** Queues ids not already queued or running in this process. */
-  push(ids: Iterable<string>): void;
-  /** Queues `id` (unless already there) and resolves once its work is done. */
-  run(id: string): Promise<void>;
+  /** Queues items not already queued or running in this process. */
+  push(items: Iterable<WorkItem>): void;
+  /** Queues `item` (unless already there) and resolves once its work is done or it was released. */
+  run(item: WorkItem): Promise<void>;
   has(id: string): boolean;
-  /** Ids queued or running. */
+  /** The lane of an item queued or running. */
+  laneOf(id: string): string | undefined;
+  /** Lanes that already hold a full round (their limit) waiting: more of theirs would only be released. */
+  saturatedLanes(): string[];
+  /** Items queued or running. */
   readonly size: number;
   /** Resolves once nothing is queued or running. */
   idle(): Promise<void>;
 }
 
+interface Lane {
+  key: string;
+  waiting: WorkItem[];
+  running: number;
+  /** In `turns` already. */
+  hasTurn: boolean;
+}
+
 /**
- * Runs `work(id)` for queued ids, at most `concurrency` at once, in this process. The
- * queue is only a fast path: the delivery documents stay the source of truth, so what a
- * crash loses here the sweep finds again. `work` must not reject.
+ * A fair work queue: one lane per subscription, served round-robin, so a receiver that
+ * answers slowly holds at most its lane's limit of the `concurrency` slots while the other
+ * lanes keep theirs turning. A lane also never takes more than an equal share of the
+ * slots among the lanes that have work, so several slow receivers cannot together take
+ * them all. Memory stays bounded: a lane keeps `waitingPerLimit × limit` items waiting and
+ * hands the rest to `release`. The queue is only a fast path: the delivery documents stay
+ * the source of truth, so what a crash loses here the sweep finds again.
  */
-export function createWorkQueue(concurrency: number, work: (id: string) => Promise<void>): WorkQueue {
-  const waiting: string[] = [];
-  const done = new Map<string, { promise: Promise<void>; resolve: () => void }>();
+export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
+  const { concurrency, laneLimit, waitingPerLimit } = options;
+  const lanes = new Map<string, Lane>();
+  /** Lanes that have an item waiting and room to start it, in the order they are served. */
+  const turns: Lane[] = [];
+  /** Lanes with items waiting but none of their slots free. */
+  const held = new Set<Lane>();
+  const done = new Map<string, { lane: string; promise: Promise<void>; resolve: () => void }>();
   let running = 0;
   let idleWaiters: Array<() => void> = [];
 
-  const pump = (): void => {
-    while (running < concurrency && waiting.length > 0) {
-      const id = waiting.shift() as string;
-      running += 1;
-      void work(id).finally(() => {
-        running -= 1;
-        done.get(id)?.resolve();
-        done.delete(id);
-        pump();
-      });
+  const limitOf = (lane: Lane): number => Math.min(laneLimit(lane.key), Math.ceil(concurrency / lanes.size));
+  const offerTurn = (lane: Lane): void => {
+    if (lane.hasTurn || lane.waiting.length === 0) return;
+    if (lane.running >= limitOf(lane)) {
+      held.add(lane);
+      return;
     }
-    if (running === 0 && waiting.length === 0) {
+    held.delete(lane);
+    lane.hasTurn = true;
+    turns.push(lane);
+  };
+  /** A lane with nothing left goes; the others' equal share grows, so the held ones may start one more. */
+  const dropIfEmpty = (lane: Lane): void => {
+    if (lane.running > 0 || lane.waiting.length > 0) return;
+    lanes.delete(lane.key);
+    held.delete(lane);
+    for (const other of [...held]) offerTurn(other);
+  };
+  const settle = (item: WorkItem): void => {
+    done.get(item.id)?.resolve();
+    done.delete(item.id);
+  };
+
+  const finish = (lane: Lane, item: WorkItem): void => {
+    running -= 1;
+    lane.running -= 1;
+    settle(item);
+    offerTurn(lane);
+    dropIfEmpty(lane);
+    pump();
+  };
+
+  const pump = (): void => {
+    while (running < concurrency && turns.length > 0) {
+      const lane = turns.shift() as Lane;
+      lane.hasTurn = false;
+      if (lane.waiting.length === 0 || lane.running >= limitOf(lane)) {
+        offerTurn(lane); // its share shrank meanwhile: held until a slot of its own frees
+        continue;
+      }
+      const item = lane.waiting.shift() as WorkItem;
+      running += 1;
+      lane.running += 1;
+      void options.work(item).finally(() => finish(lane, item));
+      offerTurn(lane);
+    }
+    if (running === 0 && done.size === 0) {
       for (const resolve of idleWaiters) resolve();
       idleWaiters = [];
     }
   };
 
-  const enqueue = (id: string): Promise<void> => {
-    const known = done.get(id);
-    if (known) return known.promise;
-    let resolve!: () => void;
-    const promise = new Promise<void>((settle) => (resolve = settle));
-    done.set(id, { promise, resolve });
-    waiting.push(id);
-    return promise;
+  /** Queues new items; answers those their lane had no room for. */
+  const admit = (items: Iterable<WorkItem>): WorkItem[] => {
+    const overflow: WorkItem[] = [];
+    for (const item of items) {
+      if (done.has(item.id)) continue;
+      let resolve!: () => void;
+      const promise = new Promise<void>((settled) => (resolve = settled));
+      done.set(item.id, { lane: item.lane, promise, resolve });
+      let lane = lanes.get(item.lane);
+      if (!lane) lanes.set(item.lane, (lane = { key: item.lane, waiting: [], running: 0, hasTurn: false }));
+      // Room: the lane's free slots (those items start at once), then waitingPerLimit rounds.
+      const limit = laneLimit(lane.key);
+      if (lane.waiting.length >= Math.max(0, limit - lane.running) + waitingPerLimit * limit) overflow.push(item);
+      else lane.waiting.push(item);
+      offerTurn(lane);
+    }
+    for (const item of overflow) {
+      const lane = lanes.get(item.lane);
+      if (lane) dropIfEmpty(lane);
+    }
+    return overflow;
+  };
+
+  const push = (items: Iterable<WorkItem>): void => {
+    const overflow = admit(items);
+    pump();
+    if (overflow.length === 0) return;
+    void options.release(overflow).finally(() => {
+      for (const item of overflow) settle(item);
+      pump(); // reports idle if that was all
+    });
   };
 
   return {
-    push(ids) {
-      for (const id of ids) void enqueue(id);
-      pump();
-    },
-    run(id) {
-      const promise = enqueue(id);
-      pump();
-      return promise;
+    push,
+    run(item) {
+      push([item]);
+      return done.get(item.id)?.promise ?? Promise.resolve();
     },
     has: (id) => done.has(id),
+    laneOf: (id) => done.get(id)?.lane,
+    saturatedLanes: () => [...lanes.values()].filter((lane) => lane.waiting.length >= limitOf(lane)).map((lane) => lane.key),
     get size() {
       return done.size;
     },

@@ -16,6 +16,8 @@ export interface ReceiverAnswer {
   body?: string;
   /** Holds the answer back this long (a slow receiver, for timeouts). */
   delayMs?: number;
+  /** Holds the answer back until this settles (a receiver that hangs until the test lets it go). */
+  until?: Promise<unknown>;
 }
 
 /** Decides the answer to the n-th request (0-based) of the receiver. */
@@ -28,6 +30,10 @@ export interface TestReceiver {
   /** Requests received on `path`. */
   on(path: string): ReceivedRequest[];
   respond(responder: Responder): void;
+  /** Requests received and not yet answered (or given up by the sender) right now… */
+  readonly inFlight: number;
+  /** …and the most there ever were at once. */
+  readonly peakInFlight: number;
   close(): Promise<void>;
 }
 
@@ -36,7 +42,12 @@ export async function startTestReceiver(): Promise<TestReceiver> {
   const requests: ReceivedRequest[] = [];
   let responder: Responder = () => ({ status: 200, body: 'ok' });
   const timers = new Set<NodeJS.Timeout>();
+  let inFlight = 0;
+  let peakInFlight = 0;
   const server: Server = createServer((req, res) => {
+    inFlight += 1;
+    peakInFlight = Math.max(peakInFlight, inFlight);
+    res.once('close', () => (inFlight -= 1));
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -48,6 +59,7 @@ export async function startTestReceiver(): Promise<TestReceiver> {
         res.writeHead(answer.status, answer.headers ?? {});
         res.end(answer.body ?? '');
       };
+      if (answer.until) return void answer.until.then(send, send);
       if (!answer.delayMs) return send();
       const timer = setTimeout(() => {
         timers.delete(timer);
@@ -65,6 +77,12 @@ export async function startTestReceiver(): Promise<TestReceiver> {
     on: (path) => requests.filter((request) => request.path === path),
     respond(next) {
       responder = next;
+    },
+    get inFlight() {
+      return inFlight;
+    },
+    get peakInFlight() {
+      return peakInFlight;
     },
     async close() {
       for (const timer of timers) clearTimeout(timer);

@@ -25,6 +25,8 @@ export interface HookDoc {
   sealedHeaders?: string | null;
   maskedHeaders?: Record<string, string>;
   botId: string | null;
+  /** Deliveries sent to this endpoint at once by one worker process; null (or absent): the server's default. */
+  maxConcurrency?: number | null;
   status: HookStatus;
   pausedReason: string | null;
   pausedAt: Date | null;
@@ -56,6 +58,7 @@ const HookSchema = new Schema<HookDoc>(
     sealedHeaders: { type: String, default: null },
     maskedHeaders: { type: Schema.Types.Mixed, default: undefined },
     botId: { type: String, default: null },
+    maxConcurrency: { type: Number, default: null },
     status: { type: String, enum: HOOK_STATUSES, default: 'active' },
     pausedReason: { type: String, default: null },
     pausedAt: { type: Date, default: null },

@@ -15,6 +15,7 @@ export function presentHook(hook: HookDoc, stats: HookStats): HookOut {
     description: hook.description ?? '',
     headers: hook.maskedHeaders ?? {},
     botId: hook.botId,
+    maxConcurrency: hook.maxConcurrency ?? null,
     status: hook.status,
     pausedReason: hook.pausedReason,
     pausedAt: iso(hook.pausedAt),

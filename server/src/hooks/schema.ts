@@ -13,6 +13,15 @@ const TargetUrl = z.url({ protocol: /^https?$/ }).max(2048);
 const BotId = z.string().regex(/^bot_[0-9a-f]{24}$/, 'must be a bot id (bot_…)');
 const Description = z.string().trim().max(500).meta({ description: 'What the endpoint is for, for people.' });
 const tooMany = { error: `at most ${MAX_HEADERS} headers` };
+export const MAX_CONCURRENCY = 100;
+const MaxConcurrency = z
+  .int()
+  .min(1)
+  .max(MAX_CONCURRENCY)
+  .meta({
+    description:
+      'Deliveries sent to this endpoint at once, per worker process (with N worker processes the endpoint sees at most N × this). null or absent: the server\'s default (`WEBHOOK_ENDPOINT_CONCURRENCY`, 20 unless the operator changed it).',
+  });
 const Headers = z
   .record(HeaderName, HeaderValue)
   .refine((headers) => Object.keys(headers).length <= MAX_HEADERS, tooMany)
@@ -26,6 +35,7 @@ export const CreateHookIn = z
     botId: BotId.nullish(),
     description: Description.optional(),
     headers: Headers.optional(),
+    maxConcurrency: MaxConcurrency.nullish(),
   })
   .refine((input) => input.event !== undefined || input.events !== undefined, { path: ['event'], error: 'is required (or give events)' })
   .meta({ id: 'CreateHookIn' });
@@ -37,6 +47,7 @@ export const UpdateHookIn = z
     description: Description.optional(),
     events: EventTypes.optional(),
     botId: BotId.nullable().optional(),
+    maxConcurrency: MaxConcurrency.nullable().optional(),
     paused: z.boolean().optional().meta({ description: '`true` pauses the endpoint (new deliveries are held); `false` resumes it and sends what was held.' }),
     headers: z
       .record(HeaderName, HeaderValue.nullable())
@@ -59,6 +70,7 @@ export const HookOut = z
     description: z.string(),
     headers: z.record(z.string(), z.string()).meta({ description: 'Custom header names, values masked.', example: { Authorization: 'Bear••••' } }),
     botId: z.string().nullable(),
+    maxConcurrency: z.int().nullable().meta({ description: 'Deliveries sent at once per worker process; null: the server\'s default.' }),
     status: z.enum(HOOK_STATUSES),
     pausedReason: z.string().nullable(),
     pausedAt: z.string().nullable(),

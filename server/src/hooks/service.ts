@@ -73,6 +73,7 @@ export function createHookService({ connection, config, events, deliveries }: Ho
         sealedHeaders: sealHeaders(encryptor, headers),
         maskedHeaders: maskHeaders(headers),
         botId,
+        maxConcurrency: input.maxConcurrency ?? null,
         secrets: [seal(signingSecret, now)],
         apiKeyId,
         failuresCountedFrom: now,

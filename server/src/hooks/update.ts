@@ -71,6 +71,7 @@ export function createHookUpdater({ connection, encryptor, events, deliveries, f
       fields.botId = input.botId;
     }
     if (input.description !== undefined) fields.description = input.description;
+    if (input.maxConcurrency !== undefined) fields.maxConcurrency = input.maxConcurrency;
     if (input.events !== undefined) Object.assign(fields, { events: input.events, event: input.events[0] });
     if (input.headers !== undefined) {
       const headers = mergeHeaders(openHeaders(encryptor, hook.sealedHeaders), input.headers);

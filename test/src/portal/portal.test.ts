@@ -107,6 +107,14 @@ describe('the portal, in Chromium', () => {
     await page.getByRole('link', { name: story.receiver.url('/portal-hook') }).click();
     await page.getByRole('button', { name: 'Pause', exact: true }).waitFor();
 
+    // The endpoint's limit of deliveries at once: the server default until edited here.
+    const limit = page.locator('.summary div').filter({ hasText: 'Deliveries at once' });
+    await limit.getByText('server default').waitFor();
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    await page.getByLabel(/Deliveries at once, per worker/).fill('5');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await limit.getByText('5', { exact: true }).waitFor();
+
     // The CSV has those deliveries.
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download CSV' }).click()]);
     const csv = await readFile((await download.path()) ?? '', 'utf8');

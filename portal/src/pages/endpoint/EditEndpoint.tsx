@@ -15,7 +15,9 @@ export function EditEndpoint({ hook, onClose }: { hook: HookOut; onClose: () => 
   const [headerName, setHeaderName] = useState('Authorization');
   const [headerValue, setHeaderValue] = useState('');
   const [removed, setRemoved] = useState<string[]>([]);
-  const ids = { url: useId(), description: useId(), header: useId(), value: useId() };
+  const [limit, setLimit] = useState(hook.maxConcurrency === null ? '' : String(hook.maxConcurrency));
+  const ids = { url: useId(), description: useId(), header: useId(), value: useId(), limit: useId() };
+  const maxConcurrency = limit === '' ? null : Number(limit);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -27,6 +29,7 @@ export function EditEndpoint({ hook, onClose }: { hook: HookOut; onClose: () => 
         ...(description !== hook.description ? { description } : {}),
         ...(events.join() !== hook.events.join() ? { events } : {}),
         ...(botId !== hook.botId ? { botId } : {}),
+        ...(maxConcurrency !== hook.maxConcurrency ? { maxConcurrency } : {}),
         ...(Object.keys(headers).length > 0 ? { headers } : {}),
       },
       { onSuccess: onClose },
@@ -45,6 +48,10 @@ export function EditEndpoint({ hook, onClose }: { hook: HookOut; onClose: () => 
       </div>
       <EventTypePicker value={events} onChange={setEvents} />
       <BotSelect value={botId} onChange={setBotId} />
+      <div className="field">
+        <label htmlFor={ids.limit}>Deliveries at once, per worker (1–100; empty for the server default)</label>
+        <input id={ids.limit} type="number" min={1} max={100} step={1} value={limit} onChange={(e) => setLimit(e.target.value)} />
+      </div>
       <fieldset>
         <legend>Custom headers</legend>
         <ul className="plain">

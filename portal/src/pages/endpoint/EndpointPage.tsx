@@ -19,6 +19,7 @@ function Summary({ hook }: { hook: HookOut }) {
       <div><dt>Events</dt><dd>{hook.events.join(', ')}</dd></div>
       <div><dt>Last success</dt><dd>{when(hook.lastSuccessAt)}</dd></div>
       <div><dt>Last failure</dt><dd>{when(hook.lastFailureAt)}</dd></div>
+      <div><dt>Deliveries at once</dt><dd>{hook.maxConcurrency ?? 'server default'}</dd></div>
       <div><dt>Failed in a row</dt><dd>{hook.consecutiveFailures}</dd></div>
       {headers.length > 0 && <div><dt>Custom headers</dt><dd>{headers.map(([name, value]) => `${name}: ${value}`).join(', ')}</dd></div>}
     </dl>
