@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { settledBacklog } from './lib/backlog.mjs';
 import { countersDelta } from './lib/db-commands.mjs';
 import { sleep } from './lib/stats.mjs';
 
@@ -36,6 +37,8 @@ export async function measureApi({ server, dbCounters, connections, durationSeco
   const { workspace, apiKey } = await server.internal('/workspaces', { name: 'api-bench' });
   for (let n = 0; n < 5; n += 1) await server.internal(`/workspaces/${workspace.id}/bots`, { name: `Bench bot ${n}`, isActive: true });
   const options = { connections, durationSeconds };
+  // Earlier phases' deliveries still being sent would be counted as the requests' commands.
+  const backlog = await settledBacklog(server, 60_000);
   const background = dbCounters ? await backgroundRate(dbCounters, Math.min(5, durationSeconds)) : null;
   const before = await dbCounters?.read();
   const real = await load(`${server.baseUrl}/api/v1/bots`, { authorization: `Bearer ${apiKey.key}` }, options);
@@ -50,7 +53,7 @@ export async function measureApi({ server, dbCounters, connections, durationSeco
   const bareKoa = await startBareKoa();
   try {
     const bare = await load(bareKoa.url, {}, options);
-    return { server: real, bare };
+    return { server: real, bare, backlog };
   } finally {
     await bareKoa.stop();
   }

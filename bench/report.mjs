@@ -49,7 +49,8 @@ const API_GUARD_BUDGET = 0.05;
 
 function apiLines({ api, memoryBefore: before, memoryAfter: after }) {
   return [
-    `API GET /api/v1/bots (10 connections): ${perSecond(api.server.perSecond)}, p50 ${ms(api.server.p50)}, p99 ${ms(api.server.p99)}, ${api.server.failed} failed`,
+    `API GET /api/v1/bots (10 connections): ${perSecond(api.server.perSecond)}, p50 ${ms(api.server.p50)}, p99 ${ms(api.server.p99)}, ${api.server.failed} failed` +
+      (api.backlog ? ` (started after ${round(api.backlog.waitedSeconds, 1)} s waiting for earlier phases' deliveries, ${api.backlog.open} still open)` : ''),
     ...(api.server.databaseCommandsPerRequest
       ? [
           `  database commands per request: ${round(sum(api.server.databaseCommandsPerRequest), 3)} less the server's background work (${commandList(api.server.databaseCommandsPerRequest)}; ` +
