@@ -92,7 +92,7 @@ describe('delivery jobs stored before lanes existed', () => {
     for (const id of ['evt_old_job_1', 'evt_old_job_2']) {
       const event: EventDoc = { _id: id, workspaceId: story.workspace.workspaceId, type: 'lead.captured', botId: null, test: false, data: {}, createdAt: new Date() };
       await eventModel(story.app.connection).create(event);
-      ids.push(...(await createFanOut(story.app.connection)(event)).dueIds); // pending, claimed by nobody
+      ids.push(...(await createFanOut(story.app.connection)(event)).due.map((delivery) => delivery.id)); // pending, claimed by nobody
     }
     await story.app.agenda.now(DELIVERY_JOBS.attempt, { deliveryId: ids[0] });
     await story.app.agenda.now(DELIVERY_JOBS.dispatch, { deliveryIds: [ids[1]] });

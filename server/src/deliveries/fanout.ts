@@ -9,8 +9,8 @@ import { deliveryModel, type DeliveryDoc } from './model.js';
 import { NO_LEASE } from './record.js';
 
 export interface FanOutResult {
-  /** Deliveries this call created that are due now and not claimed (paused subscriptions' are held instead). */
-  dueIds: string[];
+  /** Deliveries this call created that are due now and not claimed (paused subscriptions' are held instead), with their subscription (their lane). */
+  due: Array<{ id: string; subscriptionId: string }>;
   /** Deliveries this call created already claimed for `options.claim`, ready for their first attempt. */
   claimed: DeliveryDoc[];
   /** Every delivery of the event for the matching subscriptions, new or not. */
@@ -74,13 +74,13 @@ export function createFanOut(connection: Connection, cacheMs?: number): FanOut {
 
   return async (event, { onlySubscriptionId, claim } = {}) => {
     const hooks = await matching(event, onlySubscriptionId);
-    if (hooks.length === 0) return { dueIds: [], claimed: [], deliveryIds: [] };
+    if (hooks.length === 0) return { due: [], claimed: [], deliveryIds: [] };
     const now = new Date();
     const candidates = hooks.map((hook) => newDelivery(event, hook, now, claim));
     const results = await insert(candidates);
     const created = candidates.filter((_, index) => results[index] === 'inserted');
     return {
-      dueIds: created.filter((delivery) => delivery.status === 'pending').map((delivery) => delivery._id),
+      due: created.filter((delivery) => delivery.status === 'pending').map((delivery) => ({ id: delivery._id, subscriptionId: delivery.subscriptionId })),
       claimed: created.filter((delivery) => delivery.status === 'sending'),
       // Only a republished event needs the ids stored earlier: the common case (every insert new) skips the query.
       deliveryIds: created.length === candidates.length ? candidates.map((delivery) => delivery._id) : await storedDeliveryIds(Deliveries, event, hooks),

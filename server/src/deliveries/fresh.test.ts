@@ -36,7 +36,7 @@ describe('deliveries created claimed by the process that attempts them', () => {
     const result = await createFanOut(story.app.connection)(event, { claim: { owner: 'process-a', lockedUntil } });
 
     expect(result.claimed.map((delivery) => delivery.subscriptionId)).toEqual([active.id]);
-    expect(result.dueIds).toEqual([]);
+    expect(result.due).toEqual([]);
     const stored = await deliveryModel(story.app.connection).find({ eventId: event._id }).lean<DeliveryDoc[]>();
     const bySubscription = Object.fromEntries(stored.map((delivery) => [delivery.subscriptionId, delivery]));
     expect(bySubscription[active.id]).toMatchObject({ status: 'sending', lockedBy: 'process-a', lockedUntil, attemptCount: 0 });
@@ -85,9 +85,9 @@ describe('claims of a due delivery', () => {
       for (let round = 0; round < rounds; round++) {
         const event: EventDoc = { _id: `evt_contended_${round}`, workspaceId: story.workspace.workspaceId, type: 'lead.captured', botId: null, test: false, data: {}, createdAt: new Date() };
         await eventModel(story.app.connection).create(event);
-        const { dueIds } = await createFanOut(story.app.connection)(event); // pending and due: anyone may claim it
-        expect(dueIds).toHaveLength(1);
-        await Promise.all(workers.flatMap((worker) => [worker.deliveries.attempt(dueIds[0]!), worker.deliveries.attempt(dueIds[0]!)]));
+        const { due } = await createFanOut(story.app.connection)(event); // pending and due: anyone may claim it
+        expect(due).toHaveLength(1);
+        await Promise.all(workers.flatMap((worker) => [worker.deliveries.attempt(due[0]!.id), worker.deliveries.attempt(due[0]!.id)]));
       }
       await story.waitForRequests('/contended', rounds);
       const stored = await deliveryModel(story.app.connection).find({ eventId: /^evt_contended_/ }).lean<DeliveryDoc[]>();

@@ -93,7 +93,7 @@ export function createEventPublisher({ connection, deliveries, cacheMs = DEFAULT
       const { event, duplicate } = await storeEvent(newEvent({ ...input, data: await withBotName(input) }));
       const fannedOut = await fanOut(event, { onlySubscriptionId: input.subscriptionId, claim: deliveries?.freshClaim() });
       deliveries?.startClaimed(event, fannedOut.claimed);
-      await deliveries?.enqueue(fannedOut.dueIds);
+      await deliveries?.enqueue(fannedOut.due);
       return { event, duplicate, deliveryIds: fannedOut.deliveryIds };
     },
   };
