@@ -2,21 +2,9 @@
 // beside a second endpoint subscribed to the same events whose receiver never answers, so that
 // every attempt to it runs into the full WEBHOOK_TIMEOUT_MS (10 s by default).
 import { createIngester, ingestClosedLoop, prepareWorkspace, subscribe } from './delivery.mjs';
+import { settledBacklog } from './lib/backlog.mjs';
 import { countersDelta } from './lib/db-commands.mjs';
 import { startSilentReceiver } from './lib/receiver.mjs';
-
-/** Waits (at most `timeoutMs`) until the server has no delivery due or sending: earlier phases' backlog must not weigh on either half. */
-async function settledBacklog(server, timeoutMs) {
-  const started = performance.now();
-  for (;;) {
-    const response = await fetch(`${server.baseUrl}/metrics`, { headers: { authorization: `Bearer ${server.internalToken}` } });
-    const text = await response.text();
-    const open = [...text.matchAll(/^nebulahex_delivery_backlog\{state="(?:due|sending)"\} (\d+)/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
-    const waitedSeconds = (performance.now() - started) / 1000;
-    if (open === 0 || waitedSeconds * 1000 > timeoutMs) return { open, waitedSeconds };
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
 
 /** Closed-loop ingestion for `durationMs`: the healthy path's distinct deliveries over the window. */
 async function healthyWindow({ server, receiver, dbCounters, workspace, window, concurrency, durationMs }) {

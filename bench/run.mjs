@@ -32,7 +32,9 @@ const INGEST_CONCURRENCY = 64;
 
 async function memoryOf(server, file) {
   const usage = JSON.parse(await readFile(file, 'utf8'));
-  return { rssMb: await rssMb(server.pid), heapUsedMb: usage.heapUsed / 2 ** 20, heapTotalMb: usage.heapTotal / 2 ** 20 };
+  const mb = (bytes) => bytes / 2 ** 20;
+  const spaces = Object.fromEntries(Object.entries(usage.spaces ?? {}).map(([name, space]) => [name, { sizeMb: mb(space.size), usedMb: mb(space.used) }]));
+  return { rssMb: await rssMb(server.pid), heapUsedMb: mb(usage.heapUsed), heapTotalMb: mb(usage.heapTotal), externalMb: mb(usage.external), arrayBuffersMb: mb(usage.arrayBuffers), spaces };
 }
 
 async function main() {
@@ -63,6 +65,7 @@ async function main() {
     console.log(`${name}…`);
     figures[name] = await measure();
     console.log(`  ${JSON.stringify(figures[name])}`);
+    console.log(`  memory: ${JSON.stringify(await memoryOf(server, memoryFile))}`);
   };
   try {
     figures.memoryBefore = await memoryOf(server, memoryFile);

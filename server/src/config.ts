@@ -31,6 +31,8 @@ const EnvSchema = z.object({
   EMBEDDED_DB_DURABILITY: z.enum(['commit', 'fsync', 'interval']).default('commit'),
   // What this process runs: the API, the delivery worker, or both.
   ROLE: z.enum(['all', 'api', 'worker']).default('all'),
+  // How far the JavaScript heap may grow past its live size before a full collection (%); 0 leaves it to V8 (up to 300 %).
+  HEAP_GROWTH_PERCENT: int(0, 300).default(20),
   // pino log level.
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Bearer token of the internal API used by the bot engine; generated at boot when unset.

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import mongoose from 'mongoose';
 import { ConfigError, describeTargetGuards, loadConfig, type Config } from './config.js';
 import { makeDataDirPrivate } from './boot/data-dir.js';
+import { boundHeapGrowth } from './boot/heap.js';
 import { resolveSecrets } from './boot/secrets.js';
 import { createLogger } from './logger.js';
 import { startDatabase } from './db/embedded.js';
@@ -30,6 +31,7 @@ function readConfig(): Config {
 
 async function main(): Promise<void> {
   const settings = readConfig();
+  boundHeapGrowth(settings.HEAP_GROWTH_PERCENT);
   if (!settings.MONGODB_URI) {
     // DATA_DIR holds the embedded database and the generated secrets. The umask makes what
     // this process and the database it starts create there private (0600 files, 0700 folders).

@@ -48,6 +48,18 @@ describe('the API-key cache across processes', () => {
     await waitFor(async () => (await me(second, key)) === 401, { timeoutMs: 10_000, message: 'the other process to refuse the revoked key' });
   });
 
+  it('reads a key once for the requests that miss the cache together', async () => {
+    const { first, second } = await twoProcesses(1_000);
+    const { key } = await memberKey(first);
+    const finds: string[] = [];
+    second.connection.getClient().on('commandStarted', (event) => {
+      if (event.commandName === 'find' && event.command.find === 'apikeys') finds.push(event.commandName);
+    });
+    const bots = () => second.request('/api/v1/bots', { headers: { Authorization: `Bearer ${key}` } }).then((answer) => answer.status);
+    expect(await Promise.all(Array.from({ length: 10 }, bots))).toEqual(Array(10).fill(200));
+    expect(finds).toHaveLength(1);
+  });
+
   it('reads the key on every request when the window is 0', async () => {
     const { first, second } = await twoProcesses(0);
     const { key, revoke } = await memberKey(first);

@@ -50,12 +50,20 @@ export function apiKeyAuth({ connection, logger, cacheMs, alternative, otherBear
   const ApiKeys = apiKeyModel(connection);
   const fields = { workspaceId: 1, role: 1, revokedAt: 1, hash: 1 };
   const cache = keyCacheOf(connection, cacheMs);
-  const findByHash = async (hash: string): Promise<AuthKey | null> => {
-    const cached = cache?.get(hash);
-    if (cached) return cached;
+  // Requests of one key that miss the cache together share one read (with the cache on).
+  const reading = new Map<string, Promise<AuthKey | null>>();
+  const read = async (hash: string): Promise<AuthKey | null> => {
     const found = await ApiKeys.findOne({ hash }, fields).lean<AuthKey>();
     if (found) cache?.set(hash, found);
     return found;
+  };
+  const findByHash = (hash: string): Promise<AuthKey | null> => {
+    const cached = cache?.get(hash);
+    if (cached) return Promise.resolve(cached);
+    if (!cache) return read(hash);
+    let lookup = reading.get(hash);
+    if (!lookup) reading.set(hash, (lookup = read(hash).finally(() => reading.delete(hash))));
+    return lookup;
   };
   const lastUsed = createLastUsedTracker(ApiKeys, (err) => logger.warn({ err }, 'could not record lastUsedAt'));
   let lastPurge = 0;

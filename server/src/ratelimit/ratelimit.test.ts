@@ -16,6 +16,13 @@ async function start(options: Parameters<typeof startTestApp>[0] = {}) {
 
 const header = (response: Response, name: string) => Number(response.headers.get(name));
 
+/** The database commands the app sends from now on, as `<command> <collection>`. */
+function countCommands(app: TestApp): string[] {
+  const commands: string[] = [];
+  app.connection.getClient().on('commandStarted', (event) => commands.push(`${event.commandName} ${String(event.command[event.commandName])}`));
+  return commands;
+}
+
 describe('rate limit', () => {
   it('counts down in RateLimit-* headers, then answers 429 with Retry-After', async () => {
     const app = await start();
@@ -34,7 +41,7 @@ describe('rate limit', () => {
     expect(((await limited.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
     const retryAfter = header(limited, 'Retry-After');
     expect(retryAfter).toBeGreaterThanOrEqual(1);
-    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(retryAfter).toBeLessThanOrEqual(61); // the window, counted from the end of the request's block (250 ms on)
     expect(header(limited, 'RateLimit-Remaining')).toBe(0);
   });
 
@@ -48,19 +55,22 @@ describe('rate limit', () => {
   });
 
   it('admits requests again once the oldest one has left the sliding window', async () => {
-    const app = await start({ config: { RATE_LIMIT_MAX: 2 } });
-    const { auth, apiKeyId } = await createWorkspace(app);
-    for (let i = 0; i < 2; i++) expect((await app.request('/api/v1/bots', { headers: auth })).status).toBe(200);
-    expect((await app.request('/api/v1/bots', { headers: auth })).status).toBe(429);
+    const first = await start({ config: { RATE_LIMIT_MAX: 2 } });
+    const { auth, apiKeyId } = await createWorkspace(first);
+    for (let i = 0; i < 2; i++) expect((await first.request('/api/v1/bots', { headers: auth })).status).toBe(200);
+    expect((await first.request('/api/v1/bots', { headers: auth })).status).toBe(429);
     // Age the oldest request past the window instead of waiting a minute.
-    const Buckets = rateLimitBucketModel(app.connection);
+    const Buckets = rateLimitBucketModel(first.connection);
     const bucket = await Buckets.findById(apiKeyId).lean();
-    expect(bucket?.hits).toHaveLength(2); // refused requests leave no trace
-    await Buckets.updateOne({ _id: apiKeyId }, { $set: { 'hits.0': Date.now() - 61_000 } });
-    const admitted = await app.request('/api/v1/bots', { headers: auth });
+    expect(bucket?.times).toHaveLength(2); // refused requests leave no trace
+    await Buckets.updateOne({ _id: apiKeyId }, { $set: { 'times.1': Date.now() - 61_000 } }); // newest first: the oldest is last
+    // A process that has not refused the key yet reads the bucket and admits (the first one remembers its refusal).
+    const second = await start({ config: { RATE_LIMIT_MAX: 2 }, databaseUri: first.databaseUri });
+    const admitted = await second.request('/api/v1/bots', { headers: auth });
     expect(admitted.status).toBe(200);
     expect(header(admitted, 'RateLimit-Remaining')).toBe(0);
-    expect((await app.request('/api/v1/bots', { headers: auth })).status).toBe(429);
+    expect((await second.request('/api/v1/bots', { headers: auth })).status).toBe(429);
+    expect((await first.request('/api/v1/bots', { headers: auth })).status).toBe(429);
   });
 
   it('is shared by two app instances on one database', async () => {
@@ -104,6 +114,47 @@ describe('rate limit', () => {
     expect(statuses.filter((status) => status === 200)).toHaveLength(5);
   });
 
+  it('serves a hot key\'s GET /bots with one database command per request: the page\'s own query', async () => {
+    const app = await start({ config: { RATE_LIMIT_MAX: 1_000 } });
+    const { auth } = await createWorkspace(app);
+    expect((await app.request('/api/v1/bots', { headers: auth })).status).toBe(200); // the key read, its lastUsedAt stamped
+    const commands = countCommands(app);
+    const loops = 10; // ten clients at once, as the benchmark's connections
+    const perLoop = 50;
+    const remaining: number[] = [];
+    await Promise.all(Array.from({ length: loops }, async () => {
+      for (let i = 0; i < perLoop; i++) {
+        const response = await app.request('/api/v1/bots', { headers: auth });
+        expect(response.status).toBe(200);
+        remaining.push(header(response, 'RateLimit-Remaining'));
+      }
+    }));
+    const requests = loops * perLoop;
+    expect(commands.filter((command) => command === 'find bots')).toHaveLength(requests);
+    const limiter = commands.filter((command) => command.endsWith('ratelimitbuckets'));
+    expect(limiter.length).toBeLessThanOrEqual(requests / 10); // blocks of up to 64 permits
+    expect(commands.length).toBeLessThanOrEqual(requests * 1.1); // the rest: the key read again once a second
+    expect(new Set(remaining).size).toBe(requests); // no two requests were told the same Remaining
+    expect(Math.max(...remaining)).toBeLessThan(1_000);
+  });
+
+  it('remembers a refusal: requests over the limit cost the limiter no database command until a slot frees', async () => {
+    const app = await start({ config: { RATE_LIMIT_MAX: 2 } });
+    const { auth } = await createWorkspace(app);
+    for (let i = 0; i < 2; i++) expect((await app.request('/api/v1/bots', { headers: auth })).status).toBe(200);
+    const commands = countCommands(app);
+    expect((await app.request('/api/v1/bots', { headers: auth })).status).toBe(429);
+    expect(commands.filter((command) => command.endsWith('ratelimitbuckets'))).toEqual(['findAndModify ratelimitbuckets', 'find ratelimitbuckets']);
+    commands.length = 0;
+    for (let i = 0; i < 10; i++) {
+      const refused = await app.request('/api/v1/bots', { headers: auth });
+      expect(refused.status).toBe(429);
+      expect(header(refused, 'Retry-After')).toBeGreaterThanOrEqual(1);
+      expect(header(refused, 'Retry-After')).toBeLessThanOrEqual(61);
+    }
+    expect(commands.filter((command) => command.endsWith('ratelimitbuckets'))).toEqual([]);
+  });
+
   it('puts no RateLimit headers on unauthenticated answers and does not count them', async () => {
     const app = await start({ config: { RATE_LIMIT_MAX: 1 } });
     const { auth } = await createWorkspace(app);
@@ -117,7 +168,7 @@ describe('rate limit', () => {
     const app = await start();
     const Buckets = rateLimitBucketModel(app.connection);
     const longAgo = Date.now() - 180_000;
-    await Buckets.create({ _id: 'key_stale', hits: [longAgo], expiresAt: new Date(longAgo + 60_000) });
+    await Buckets.create({ _id: 'key_stale', times: [longAgo], expiresAt: new Date(longAgo + 60_000) });
     const { auth } = await createWorkspace(app);
     await app.request('/api/v1/bots', { headers: auth });
     await waitFor(async () => (await Buckets.findById('key_stale').lean()) === null, { message: 'the stale bucket to be swept' });
