@@ -42,7 +42,10 @@ async function main() {
   const memoryFile = join(work, 'memory.json');
   const loadBefore = loadavg();
   // BENCH_DURABILITY=interval|fsync measures the embedded database's other modes (default: commit, as npm start runs it).
-  const database = await startDatabase({ dataDir: join(work, 'db'), durability: process.env.BENCH_DURABILITY ?? 'commit', log: (line) => console.log(line) });
+  // BENCH_STORAGE=memory: mongo-java-server's in-memory backend (what the tests use), to show how much of the
+  // figures is the H2 file storage's cost (Java serialization of every document) rather than the engine's.
+  const inMemory = process.env.BENCH_STORAGE === 'memory';
+  const database = await startDatabase({ ...(inMemory ? {} : { dataDir: join(work, 'db') }), durability: process.env.BENCH_DURABILITY ?? 'commit', log: (line) => console.log(line) });
   const dbPid = database.pid;
   const receiver = await startReceiver();
   const probe = fileURLToPath(new URL('./lib/memory-probe.mjs', import.meta.url));
