@@ -94,9 +94,10 @@ export async function ingestClosedLoop(ingester, concurrency, durationMs, name =
  * database commands sampled over the window, then the backlog drained.
  */
 export async function measureThroughput({ server, receiver, dbPid, dbCounters, subscriptions, concurrency, durationMs, drainMs, name = 'tp' }) {
-  const workspace = await prepareWorkspace({ server, receiver, name: 'throughput', subscriptions });
+  const label = name === 'tp' ? 'throughput' : name;
+  const workspace = await prepareWorkspace({ server, receiver, name: label, subscriptions });
   const ingester = createIngester(server, workspace.workspaceId, concurrency);
-  const prefix = '/throughput/';
+  const prefix = `/${label}/`;
   const cpu = await cpuMeter(server.pid, dbPid);
   const commandsBefore = await dbCounters?.read();
   const started = performance.now();
