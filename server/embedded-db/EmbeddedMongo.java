@@ -4,6 +4,7 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.MongoVersion;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import org.h2.mvstore.MVStore;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.wire.message.MongoMessage;
@@ -73,12 +74,20 @@ public final class EmbeddedMongo {
         }
     }
 
+    /** A quarter of the heap (-Xmx, EMBEDDED_DB_MAX_HEAP) for H2's page cache, at most 256 MB. */
+    static int pageCacheMb() {
+        return (int) Math.max(16, Math.min(256, Runtime.getRuntime().maxMemory() / 4 / (1024 * 1024)));
+    }
+
     static MongoBackend openDurable(Options options) throws InterruptedException {
         if (options.file == null) throw new IllegalArgumentException("--backend h2 needs --file PATH");
         long deadline = System.currentTimeMillis() + options.lockWaitMs;
         while (true) {
             try {
-                H2Backend h2 = new H2Backend(options.file);
+                // H2's default page cache is 16 MB: once the file outgrows it, every update re-reads and
+                // deserializes the pages it touches. Sized to the data a busy server works on instead.
+                MVStore store = new MVStore.Builder().fileName(options.file).cacheSize(pageCacheMb()).open();
+                H2Backend h2 = new H2Backend(store);
                 return options.durability.equals("interval") ? h2 : new GroupCommitBackend(h2, options.durability.equals("fsync"));
             } catch (RuntimeException error) {
                 // H2 locks its file; a database that is still stopping (its parent just died)
