@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import { z } from 'zod';
 import { conversationModel, messageModel, type MessageDoc } from './model.js';
 import { setOnConversation } from './write.js';
+import { isDuplicateKey } from '../db/errors.js';
 
 /** An ingested event, already validated against the catalog by the caller. */
 export interface IngestedEvent {
@@ -76,7 +77,7 @@ const handlers: Record<string, Handler> = {
     await messageModel(connection)
       .create(message)
       .catch((error: unknown) => {
-        if ((error as { code?: number }).code !== 11000) throw error;
+        if (!isDuplicateKey(error)) throw error;
       });
     await setOnConversation(connection, { conversationId: conversation._id, workspaceId }, { updatedAt: new Date() });
     return true;

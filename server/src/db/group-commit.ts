@@ -1,4 +1,5 @@
 import type { Collection, Document, OptionalUnlessRequiredId } from 'mongodb';
+import { DUPLICATE_KEY } from './errors.js';
 
 export interface GroupCommitOptions<I, O> {
   /** Items one flush takes at most. */
@@ -53,7 +54,6 @@ export function createGroupCommit<I, O>({ maxBatch, flush }: GroupCommitOptions<
 }
 
 export type InsertResult = 'inserted' | 'duplicate';
-const DUPLICATE_KEY = 11000;
 
 /**
  * One unordered insert of all `docs`: a duplicate key (the unique index deciding between

@@ -1,8 +1,8 @@
 import type { Connection } from 'mongoose';
 import { idempotencyRecordModel, type IdempotencyRecordDoc } from './model.js';
+import { isDuplicateKey } from '../db/errors.js';
 
 const LOCK_MS = 60_000;
-const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000;
 
 export interface ClaimInput {
   id: string;

@@ -1,8 +1,8 @@
 import type { Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { rateLimitBucketModel, type RateLimitBucketDoc } from './model.js';
+import { isDuplicateKey } from '../db/errors.js';
 
-const DUPLICATE_KEY = 11000;
 
 /** What one key's bucket says at a moment: how many requests the window counts, and when slots free. */
 export interface WindowView {
@@ -50,7 +50,7 @@ export function rateLimitBuckets(connection: Connection, { max, windowMs }: { ma
         );
         return bucket?.times ?? Array<number>(k).fill(stamp);
       } catch (error) {
-        if ((error as { code?: number }).code === DUPLICATE_KEY) return null;
+        if (isDuplicateKey(error)) return null;
         throw error;
       }
     },
