@@ -1,12 +1,13 @@
 import { LRUCache } from 'lru-cache';
 import type { Connection } from 'mongoose';
+import { perConnection } from '../db/per-connection.js';
 import type { ApiKeyDoc } from './model.js';
 
 /** What authentication needs of a key. */
 export type AuthKey = Pick<ApiKeyDoc, '_id' | 'workspaceId' | 'role' | 'revokedAt' | 'hash'>;
 
 const MAX_KEYS = 10_000;
-const caches = new WeakMap<Connection, LRUCache<string, AuthKey>>();
+const caches = perConnection<LRUCache<string, AuthKey>>();
 
 /**
  * The keys this process authenticated recently, by hash, for `ttlMs` (API_KEY_CACHE_MS):
@@ -17,12 +18,10 @@ const caches = new WeakMap<Connection, LRUCache<string, AuthKey>>();
  */
 export function keyCacheOf(connection: Connection, ttlMs: number): LRUCache<string, AuthKey> | null {
   if (ttlMs <= 0) return null;
-  let cache = caches.get(connection);
-  if (!cache) caches.set(connection, (cache = new LRUCache<string, AuthKey>({ max: MAX_KEYS, ttl: ttlMs })));
-  return cache;
+  return caches.of(connection, () => new LRUCache<string, AuthKey>({ max: MAX_KEYS, ttl: ttlMs }));
 }
 
 /** Forgets a key in this process at once (its revocation), whatever the cache window. */
 export function forgetCachedKey(connection: Connection, hash: string): void {
-  caches.get(connection)?.delete(hash);
+  caches.peek(connection)?.delete(hash);
 }

@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { perConnection } from '../db/per-connection.js';
 import { createReadCache, type ReadCache } from '../db/read-cache.js';
 import { eventsOf, hookModel, type HookDoc } from './model.js';
 
@@ -24,17 +25,14 @@ export interface SubscriptionCache {
   forAttempt(workspaceId: string, id: string): Promise<HookDoc | null>;
 }
 
-const caches = new WeakMap<Connection, ReadCache<HookDoc[]>>();
+const caches = perConnection<ReadCache<HookDoc[]>>();
 
 /** This process's subscription cache on `connection` (the first caller's `ttlMs` sets its bound). */
 export function subscriptionCacheOf(connection: Connection, ttlMs = DEFAULT_HOOK_CACHE_MS): SubscriptionCache {
   const Hooks = hookModel(connection);
-  let cache = caches.get(connection);
-  if (!cache) {
-    cache = createReadCache({ ttlMs, max: MAX_WORKSPACES, load: (workspaceId) => Hooks.find({ workspaceId }).lean<HookDoc[]>().exec() });
-    caches.set(connection, cache);
-  }
-  const workspaces = cache;
+  const workspaces = caches.of(connection, () =>
+    createReadCache({ ttlMs, max: MAX_WORKSPACES, load: (workspaceId) => Hooks.find({ workspaceId }).lean<HookDoc[]>().exec() }),
+  );
   return {
     ofWorkspace: (workspaceId) => workspaces.get(workspaceId),
     async forAttempt(workspaceId, id) {
@@ -47,7 +45,7 @@ export function subscriptionCacheOf(connection: Connection, ttlMs = DEFAULT_HOOK
 
 /** Call after writing a workspace's subscriptions: this process sees the change at once. */
 export function forgetSubscriptions(connection: Connection, workspaceId: string): void {
-  caches.get(connection)?.forget(workspaceId);
+  caches.peek(connection)?.forget(workspaceId);
 }
 
 /** Whether a subscription receives an event: its type among the hook's types, and no bot filter or the event's bot. */

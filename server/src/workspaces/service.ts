@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import type { ApiKeyService } from '../auth/service.js';
 import type { ApiKeyDoc } from '../auth/model.js';
 import { newId } from '../db/model.js';
+import { perConnection } from '../db/per-connection.js';
 import { createReadCache, type ReadCache } from '../db/read-cache.js';
 import { NotFoundError } from '../http/errors.js';
 import { workspaceModel, type WorkspaceDoc } from './model.js';
@@ -28,7 +29,7 @@ export async function getWorkspace(connection: Connection, workspaceId: string):
 }
 
 const MAX_WORKSPACES = 10_000;
-const lookups = new WeakMap<Connection, ReadCache<WorkspaceDoc>>();
+const lookups = perConnection<ReadCache<WorkspaceDoc>>();
 
 /**
  * The workspace, or 404, as read at most `ttlMs` ago (SUBSCRIPTION_CACHE_MS): event ingestion
@@ -36,7 +37,5 @@ const lookups = new WeakMap<Connection, ReadCache<WorkspaceDoc>>();
  * workspace created through another process is found at once.
  */
 export function getWorkspaceCached(connection: Connection, workspaceId: string, ttlMs: number): Promise<WorkspaceDoc> {
-  let lookup = lookups.get(connection);
-  if (!lookup) lookups.set(connection, (lookup = createReadCache({ ttlMs, max: MAX_WORKSPACES, load: (id) => getWorkspace(connection, id) })));
-  return lookup.get(workspaceId);
+  return lookups.of(connection, () => createReadCache({ ttlMs, max: MAX_WORKSPACES, load: (id) => getWorkspace(connection, id) })).get(workspaceId);
 }
