@@ -70,6 +70,8 @@ export function createAttempter({ connection, logger, config, sender, policy, me
   const Events = eventModel(connection);
   const subscriptions = subscriptionCacheOf(connection, config.SUBSCRIPTION_CACHE_MS);
   const writer = createDeliveryWriter(connection);
+  // Deliveries of a pause announcement go out with the next sweep (this publisher starts no attempts).
+  const announcements = createEventPublisher({ connection, cacheMs: config.SUBSCRIPTION_CACHE_MS });
   const encryptor: Encryptor = createEncryptor(config.ENCRYPTION_KEY);
   const retry: RetryPolicy = {
     scheduleMs: config.WEBHOOK_RETRY_SCHEDULE.map((seconds) => seconds * 1000),
@@ -146,8 +148,7 @@ export function createAttempter({ connection, logger, config, sender, policy, me
     else if (outcome.kind === 'delivered') await successes.stamp(hook._id, new Date());
     else {
       const paused = await settleSubscription(connection, hook, outcome, pause);
-      // Deliveries of the announcement go out with the next sweep (this publisher starts no attempts).
-      if (paused) await announcePause(createEventPublisher({ connection }), paused, paused.pausedReason ?? '', paused.pausedAt ?? new Date());
+      if (paused) await announcePause(announcements, paused, paused.pausedReason ?? '', paused.pausedAt ?? new Date());
     }
   }
 }
