@@ -5,7 +5,6 @@ import de.bwaldvogel.mongo.MongoVersion;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import org.h2.mvstore.MVStore;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.wire.message.MongoMessage;
 import de.bwaldvogel.mongo.wire.message.MongoQuery;
@@ -47,8 +46,8 @@ public final class EmbeddedMongo {
 
     public static void main(String[] args) throws Exception {
         Options options = Options.parse(args);
-        MongoBackend stored = options.backend.equals("memory") ? new MemoryBackend() : openDurable(options);
-        MongoBackend backend = new SchemaGuardBackend(stored);
+        MongoBackend stored = options.backend.equals("memory") ? SecondaryIndexes.memory() : openDurable(options);
+        MongoBackend backend = new ScanStatsBackend(new SchemaGuardBackend(stored));
         backend.version(MONGO_4_4);
         MongoServer server = new MongoServer(backend);
         // A reply waits for its commit on the I/O thread that serves its connection: with a
@@ -87,7 +86,7 @@ public final class EmbeddedMongo {
                 // H2's default page cache is 16 MB: once the file outgrows it, every update re-reads and
                 // deserializes the pages it touches. Sized to the data a busy server works on instead.
                 MVStore store = new MVStore.Builder().fileName(options.file).cacheSize(pageCacheMb()).open();
-                H2Backend h2 = new H2Backend(store);
+                H2Backend h2 = SecondaryIndexes.h2(store);
                 return options.durability.equals("interval") ? h2 : new GroupCommitBackend(h2, options.durability.equals("fsync"));
             } catch (RuntimeException error) {
                 // H2 locks its file; a database that is still stopping (its parent just died)
@@ -128,6 +127,30 @@ public final class EmbeddedMongo {
         @Override public void disableOplog() { delegate.disableOplog(); }
         @Override public MongoDatabase resolveDatabase(String database) { return delegate.resolveDatabase(database); }
         @Override public MongoBackend version(MongoVersion version) { delegate.version(version); return this; }
+    }
+
+    /**
+     * Adds MongoDB's `metrics.queryExecutor.scannedObjects` (documents read to answer queries,
+     * counted by {@link SecondaryIndexes}) to `serverStatus`, so the bench and the tests can see
+     * what a query costs on any MongoDB.
+     */
+    static final class ScanStatsBackend extends DelegatingBackend {
+        ScanStatsBackend(MongoBackend delegate) { super(delegate); }
+
+        private static Document withScans(Document command, Document reply) {
+            if (!commandName(command).equals("serverstatus") || reply == null) return reply;
+            Document queryExecutor = new Document("scannedObjects", SecondaryIndexes.SCANNED.get());
+            reply.put("metrics", new Document("queryExecutor", queryExecutor));
+            return reply;
+        }
+
+        @Override public Document handleMessage(MongoMessage message) {
+            return withScans(message.getDocument(), delegate.handleMessage(message));
+        }
+
+        @Override public Document handleCommand(Channel channel, String database, String command, Document query) {
+            return withScans(query, delegate.handleCommand(channel, database, command, query));
+        }
     }
 
     /**

@@ -1,6 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { access, mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,10 +21,15 @@ export function toolsDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'nebulahex');
 }
 
-/** The build folder is named by a hash of the pom and the launcher: a change to either builds anew. */
+/** The launcher's Java sources (the launcher and the secondary indexes it installs). */
+async function javaSources(): Promise<string[]> {
+  return (await readdir(SOURCE_DIR)).filter((name) => name.endsWith('.java')).sort().map((name) => join(SOURCE_DIR, name));
+}
+
+/** The build folder is named by a hash of the pom and the Java sources: a change to any builds anew. */
 async function buildDir(): Promise<string> {
   const hash = createHash('sha256');
-  for (const file of ['pom.xml', `${LAUNCHER}.java`]) hash.update(await readFile(join(SOURCE_DIR, file)));
+  for (const file of [join(SOURCE_DIR, 'pom.xml'), ...(await javaSources())]) hash.update(await readFile(file));
   return join(toolsDir(), `mongo-java-server-${hash.digest('hex').slice(0, 12)}`);
 }
 
@@ -71,7 +76,7 @@ export async function ensureEmbeddedDatabase(log: (line: string) => void = () =>
   try {
     const lib = join(work, 'lib');
     await runWithProgress('mvn', ['-B', '-q', '-f', join(SOURCE_DIR, 'pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${lib}`], 'fetching jars', log);
-    await runWithProgress('javac', ['-d', join(work, 'classes'), '-cp', `${lib}/*`, join(SOURCE_DIR, `${LAUNCHER}.java`)], 'compiling the launcher', log);
+    await runWithProgress('javac', ['-d', join(work, 'classes'), '-cp', `${lib}/*`, ...(await javaSources())], 'compiling the launcher', log);
     await rename(work, dir).catch(async (error: NodeJS.ErrnoException) => {
       if (!(await exists(join(dir, 'classes')))) throw error; // another run finished first: use its build
     });
