@@ -100,12 +100,15 @@ export async function measureThroughput({ server, receiver, dbPid, dbCounters, s
   const prefix = `/${label}/`;
   const cpu = await cpuMeter(server.pid, dbPid);
   const commandsBefore = await dbCounters?.read();
+  const scannedBefore = await dbCounters?.documentsScanned();
   const started = performance.now();
   // Event ids are idempotency keys: each run needs its own, or it re-ingests the last run's (409s).
   const { ingested, failedIngests } = await ingestClosedLoop(ingester, concurrency, durationMs, name);
   const windowSeconds = (performance.now() - started) / 1000;
   const deliveredInWindow = receiver.countOn(prefix);
   const databaseCommands = commandsBefore ? countersDelta(commandsBefore, await dbCounters.read()) : null;
+  const scannedAfter = await dbCounters?.documentsScanned();
+  const documentsScanned = typeof scannedBefore === 'number' && typeof scannedAfter === 'number' ? scannedAfter - scannedBefore : null;
   const cpuPercent = await cpu(windowSeconds);
   const expected = ingested * subscriptions;
   const delivered = await drain(receiver, prefix, expected, drainMs);
@@ -113,7 +116,7 @@ export async function measureThroughput({ server, receiver, dbPid, dbCounters, s
   return {
     subscriptions, concurrency, ingested, failedIngests, ingestPerSecond: ingested / windowSeconds, windowSeconds,
     deliveredInWindow, deliveriesPerSecond: deliveredInWindow / windowSeconds, eventsPerSecond: deliveredInWindow / subscriptions / windowSeconds,
-    expected, delivered, drainSeconds: (performance.now() - started) / 1000 - windowSeconds, databaseCommands, cpuPercent,
+    expected, delivered, drainSeconds: (performance.now() - started) / 1000 - windowSeconds, databaseCommands, documentsScanned, cpuPercent,
   };
 }
 

@@ -6,12 +6,13 @@ const perSecond = (value) => `${round(value, value < 100 ? 1 : 0)}/s`;
 const verdict = (met) => (met ? 'MET' : 'NOT MET');
 
 /** Database round trips over the throughput window, per event delivered to all its subscriptions. */
-function databaseLines({ databaseCommands: commands, deliveredInWindow, subscriptions, windowSeconds }) {
+function databaseLines({ databaseCommands: commands, documentsScanned, deliveredInWindow, subscriptions, windowSeconds }) {
   if (!commands) return [];
   const events = deliveredInWindow / subscriptions;
   const total = Object.values(commands).reduce((sum, count) => sum + count, 0);
   const perEvent = Object.entries(commands).sort((a, b) => b[1] - a[1]).map(([command, count]) => `${command} ${round(count / events, 1)}`);
-  return [`  database: ${perSecond(total / windowSeconds)} commands; per event (${subscriptions} deliveries): ${round(total / events, 1)} = ${perEvent.join(', ')}`];
+  const scans = documentsScanned === null || documentsScanned === undefined ? '' : `; documents read for queries ${round(documentsScanned / events, 1)} per event`;
+  return [`  database: ${perSecond(total / windowSeconds)} commands; per event (${subscriptions} deliveries): ${round(total / events, 1)} = ${perEvent.join(', ')}${scans}`];
 }
 
 function deliveryLines({ ceiling, throughput: t, naive, latencySustainable, latency200, latency1000 }) {

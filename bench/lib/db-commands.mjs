@@ -2,15 +2,24 @@
 // endpoint (nebulahex_db_commands_total: the driver's command monitoring), so the benchmark
 // can say how many round trips one delivery or one request costs, on any MongoDB.
 
-/** A reader of the server's per-command counters. */
+async function scrape(server) {
+  const response = await fetch(`${server.baseUrl}/metrics`, { headers: { authorization: `Bearer ${server.internalToken}` } });
+  if (!response.ok) throw new Error(`GET /metrics answered ${response.status}`);
+  return response.text();
+}
+
+/** A reader of the server's per-command counters, and of the documents the database read for queries. */
 export function serverCommandCounters(server) {
   return {
     async read() {
-      const response = await fetch(`${server.baseUrl}/metrics`, { headers: { authorization: `Bearer ${server.internalToken}` } });
-      if (!response.ok) throw new Error(`GET /metrics answered ${response.status}`);
       const counts = {};
-      for (const match of (await response.text()).matchAll(/^nebulahex_db_commands_total\{command="([^"]+)"\} (\d+)/gm)) counts[match[1]] = Number(match[2]);
+      for (const match of (await scrape(server)).matchAll(/^nebulahex_db_commands_total\{command="([^"]+)"\} (\d+)/gm)) counts[match[1]] = Number(match[2]);
       return counts;
+    },
+    /** serverStatus's scannedObjects (null where the database does not report it). */
+    async documentsScanned() {
+      const match = (await scrape(server)).match(/^nebulahex_db_documents_scanned (\d+)/m);
+      return match ? Number(match[1]) : null;
     },
   };
 }

@@ -74,6 +74,8 @@ const HookSchema = new Schema<HookDoc>(
 // Fan-out looks up the subscriptions of one event type in one workspace.
 HookSchema.index({ workspaceId: 1, event: 1 });
 HookSchema.index({ workspaceId: 1, events: 1 });
+// The paused-subscriptions gauge of /metrics.
+HookSchema.index({ status: 1 });
 
 /** The event types a hook receives (a hook from before `events` has only `event`). */
 export function eventsOf(hook: Pick<HookDoc, 'event' | 'events'>): string[] {

@@ -38,6 +38,8 @@ describe('GET /metrics', () => {
     expect(sample(text, 'nebulahex_db_commands_total{command="insert"}')).toBeGreaterThan(0);
     expect(text).toMatch(/^nebulahex_delivery_backlog\{state="due"\} \d+$/m);
     expect(text).toMatch(/^nebulahex_subscriptions_paused \d+$/m);
+    // The database's own count of documents read for queries (the deliveries above were read).
+    expect(sample(text, 'nebulahex_db_documents_scanned')).toBeGreaterThan(0);
   });
 
   it('counts failed attempts and the retries they scheduled', async () => {

@@ -23,6 +23,7 @@ export function createMetrics({ processMetrics = false }: { processMetrics?: boo
     /** Filled at scrape time from the database (see database-gauges.ts). */
     backlog: new Gauge({ name: 'nebulahex_delivery_backlog', help: 'Unfinished deliveries: due (pending, due now), scheduled (pending, later), sending, held.', labelNames: ['state'], registers }),
     pausedSubscriptions: new Gauge({ name: 'nebulahex_subscriptions_paused', help: 'Subscriptions paused after sustained failure.', registers }),
+    documentsScanned: new Gauge({ name: 'nebulahex_db_documents_scanned', help: "Documents the database has read to answer queries since it started (serverStatus metrics.queryExecutor.scannedObjects; absent where serverStatus is not allowed).", registers }),
     sweepLastRun: new Gauge({ name: 'nebulahex_delivery_sweep_last_run_timestamp_seconds', help: 'When any worker last finished the crash sweep (Unix seconds; 0 = never).', registers }),
   };
 }
