@@ -7,6 +7,7 @@ import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.DatabaseResolver;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.Missing;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.ValueComparator;
@@ -64,7 +65,10 @@ final class SecondaryIndexes {
         };
     }
 
+    /** Converts a file in H2's default types first (CompactStorage), so every map it opens is compact. */
     static H2Backend h2(MVStore store) {
+        int converted = CompactStorage.migrate(store);
+        if (converted > 0) System.err.println("converted " + converted + " maps of " + store.getFileStore().getFileName() + " to BSON storage");
         return new IndexedH2Backend(store);
     }
 
@@ -494,9 +498,15 @@ final class SecondaryIndexes {
                 // The map names H2Database uses ("databases." and "meta." + namespace), so files stay readable by it.
                 String namespace = getFullCollectionNamespace(collectionName);
                 MVStore store = IndexedH2Backend.this.getMvStore();
-                MVMap<Object, Document> data = store.openMap("databases." + namespace);
-                MVMap<String, Object> meta = store.openMap("meta." + namespace);
+                MVMap<Object, Document> data = CompactStorage.open(store, "databases." + namespace);
+                MVMap<String, Object> meta = CompactStorage.open(store, "meta." + namespace);
                 return new IndexedH2Collection(this, collectionName, options, data, meta, cursorRegistry);
+            }
+
+            /** H2Database's map name for the index (so its dropIndex finds it), in CompactStorage's types. */
+            @Override protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
+                MVMap<KeyValue, Object> map = CompactStorage.open(IndexedH2Backend.this.getMvStore(), getFullCollectionNamespace(collectionName) + "._index_" + indexName);
+                return new CompactStorage.UniqueIndex(map, indexName, keys, sparse);
             }
 
             @Override protected Index<Object> openOrCreateSecondaryIndex(String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
