@@ -23,6 +23,8 @@ export interface EngineQueueDeps {
   subscriptionCacheMs: number;
   /** One attempt; `fresh` when fan-out created the delivery claimed by this process. Must not reject. */
   attempt(deliveryId: string, fresh?: FreshDelivery): Promise<void>;
+  /** A lane whose deliveries the database holds runs low (WorkQueueOptions.onRoom). */
+  onRoom?(lane: string, version: number): void;
 }
 
 export interface EngineQueue {
@@ -40,7 +42,7 @@ export interface EngineQueue {
  * deliveries kept with their event until their first attempt, and the release of those a full
  * lane cannot keep (the others were never claimed: dropping them leaves them to the sweep).
  */
-export function createEngineQueue({ connection, logger, concurrency, endpointConcurrency, endpointBacklog, subscriptionCacheMs, attempt }: EngineQueueDeps): EngineQueue {
+export function createEngineQueue({ connection, logger, concurrency, endpointConcurrency, endpointBacklog, subscriptionCacheMs, attempt, onRoom }: EngineQueueDeps): EngineQueue {
   const fresh = new Map<string, FreshDelivery>();
   const limits = createLaneLimits(connection, endpointConcurrency);
   const subscriptions = subscriptionCacheOf(connection, subscriptionCacheMs);
@@ -57,6 +59,7 @@ export function createEngineQueue({ connection, logger, concurrency, endpointCon
     laneLimit: limits.of,
     maxWaiting: endpointBacklog,
     work: ({ id }) => attempt(id, takeFresh(id)),
+    ...(onRoom ? { onRoom } : {}),
     release: (items) => {
       const claimed = items.flatMap(({ id }) => {
         const owner = takeFresh(id)?.delivery.lockedBy;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Agenda } from 'agenda';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
@@ -9,7 +10,7 @@ import { createAttempter, leaseMs } from './attempter.js';
 import { createBatcher } from './batcher.js';
 import type { DeliveryClaim } from './fanout.js';
 import { createEngineQueue } from './engine-queue.js';
-import { jobDataOf, type DeliveryRef } from './lanes.js';
+import { jobDataOf, RELEASE_DELAY_MS, type DeliveryRef } from './lanes.js';
 import { deliveryModel, type DeliveryDoc } from './model.js';
 import { createSender } from './sender.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -108,6 +109,49 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps): DeliveryEngine {
       return retries.add([ref], Math.ceil(at.getTime() / RETRY_BUCKET_MS) * RETRY_BUCKET_MS);
     },
   });
+  /** Due rows one sweep (or refill of a lane) queues at most. */
+  const sweepPage = config.WORKER_CONCURRENCY * 4;
+  let closed = false;
+  /** Lanes being refilled, and the refills (idle() waits for them). */
+  const refilling = new Map<string, Promise<void>>();
+  /**
+   * A lane that gave deliveries back to the database (its WEBHOOK_ENDPOINT_BACKLOG was full),
+   * or whose due deliveries filled a sweep's page, takes its next page as soon as it runs low,
+   * for as long as pages come back full. Without it such a backlog waited for the periodic
+   * sweep: one page of WORKER_CONCURRENCY × 4 per WEBHOOK_SWEEP_SECONDS (13/s by default),
+   * however fast the endpoint answered.
+   */
+  const refill = (lane: string, version: number): void => {
+    if (closed || refilling.has(lane)) return;
+    const work = (async () => {
+      for (;;) {
+        const { found, queued } = await sweepOnce([lane]);
+        if (found >= sweepPage && queued > 0) return false; // more due: the lane asks again as it runs low
+        // Deliveries a full lane gave back fall due RELEASE_DELAY_MS later: wait for those, then
+        // take them if the lane has room (else it asks again as it runs low).
+        const now = new Date();
+        const next = await Deliveries.findOne({ subscriptionId: lane, status: 'pending', nextAttemptAt: { $gt: now }, lockedUntil: { $lt: now } }, { nextAttemptAt: 1 })
+          .sort({ nextAttemptAt: 1 })
+          .lean<{ nextAttemptAt: Date }>();
+        const wait = next ? next.nextAttemptAt.getTime() - Date.now() : Infinity;
+        if (wait > RELEASE_DELAY_MS || closed) return true;
+        await delay(Math.max(0, wait) + 1, undefined, { ref: false });
+        if (closed) return true;
+        if (queue.saturatedLanes().includes(lane)) return false;
+      }
+    })()
+      .catch((error: unknown) => {
+        logger.warn({ err: error, subscriptionId: lane }, "could not read an endpoint's backlog; the periodic sweep takes it");
+        return true;
+      })
+      .then((done) => {
+        refilling.delete(lane);
+        // Asks for this lane made while this refill ran were dropped: drained() asks again if it spilled since.
+        if (done) queue.drained(lane, version);
+        else queue.recheck(lane);
+      });
+    refilling.set(lane, work);
+  };
   const { queue, admit, pushClaimed, idle } = createEngineQueue({
     connection,
     logger,
@@ -116,7 +160,23 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps): DeliveryEngine {
     endpointBacklog: config.WEBHOOK_ENDPOINT_BACKLOG,
     subscriptionCacheMs: config.SUBSCRIPTION_CACHE_MS,
     attempt: (id, handed) => attempter(id, handed).catch((error: unknown) => logger.error({ err: error, deliveryId: id }, 'delivery attempt crashed; the sweep will retry it')),
+    onRoom: refill,
   });
+  /** Queues a page of the due, unleased, unfinished deliveries: of `lanes`, or of every lane that can take more. */
+  async function sweepOnce(lanes?: string[]): Promise<{ found: number; queued: number; rows: Array<{ _id: string; subscriptionId: string }> }> {
+    const now = new Date();
+    // Lanes with a full round waiting here are skipped: the sweep's rows go to the others.
+    const due = await Deliveries.find(
+      { status: { $in: ['pending', 'sending'] }, nextAttemptAt: { $lte: now }, lockedUntil: { $lt: now }, subscriptionId: lanes ? { $in: lanes } : { $nin: queue.saturatedLanes() } },
+      { _id: 1, subscriptionId: 1 },
+    )
+      .sort({ nextAttemptAt: 1 })
+      .limit(sweepPage)
+      .lean<Array<{ _id: string; subscriptionId: string }>>();
+    const refs = due.filter((row) => !queue.has(row._id)).map((row) => ({ id: row._id, subscriptionId: row.subscriptionId }));
+    queue.push(await admit(refs));
+    return { found: due.length, queued: refs.length, rows: due };
+  }
   const Deliveries = deliveryModel(connection);
   const handoff = createBatcher<'new', DeliveryRef>(HANDOFF_WINDOW_MS, async (deliveries) => {
     await agenda.now(DELIVERY_JOBS.dispatch, jobDataOf(deliveries));
@@ -135,20 +195,20 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps): DeliveryEngine {
       await Promise.all(items.map((item) => queue.run(item)));
     },
     async sweep() {
-      const now = new Date();
-      // Lanes with a full round waiting here are skipped: the sweep's rows go to the others.
-      const due = await Deliveries.find(
-        { status: { $in: ['pending', 'sending'] }, nextAttemptAt: { $lte: now }, lockedUntil: { $lt: now }, subscriptionId: { $nin: queue.saturatedLanes() } },
-        { _id: 1, subscriptionId: 1 },
-      )
-        .sort({ nextAttemptAt: 1 })
-        .limit(config.WORKER_CONCURRENCY * 4)
-        .lean<Array<{ _id: string; subscriptionId: string }>>();
-      const refs = due.filter((row) => !queue.has(row._id)).map((row) => ({ id: row._id, subscriptionId: row.subscriptionId }));
-      queue.push(await admit(refs));
-      return refs.length;
+      const { found, queued, rows } = await sweepOnce();
+      // A full page: more may be due than one page; their lanes refill themselves as they run low.
+      if (found >= sweepPage) for (const lane of new Set(rows.map((row) => row.subscriptionId))) queue.spilled(lane);
+      return queued;
     },
-    idle,
-    close: () => sender.close(),
+    async idle() {
+      do {
+        await Promise.all(refilling.values());
+        await idle();
+      } while (refilling.size > 0);
+    },
+    close: () => {
+      closed = true;
+      return sender.close();
+    },
   };
 }

@@ -125,4 +125,33 @@ describe('the work queue', () => {
     expect(started).toHaveLength(8);
     expect(queue.saturatedLanes()).toEqual([]);
   });
+
+  it('asks for more of a lane that gave items back once it runs low, until told the database has none', async () => {
+    const { started, work, finish } = controlledWork();
+    const asks: Array<[string, number]> = [];
+    const { queue } = queueOf(work, { concurrency: 10, laneLimit: () => 2, maxWaiting: 4, onRoom: (lane, version) => asks.push([lane, version]) });
+    queue.push(items('full', 8)); // 2 running, 4 waiting, 2 given back
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(asks).toEqual([]); // four waiting: no room yet
+    await finish('full0', 'full1'); // full2, full3 start: two waiting
+    expect(asks).toEqual([]);
+    await finish('full2', 'full3'); // full4, full5 start: none waiting
+    expect(asks.length).toBeGreaterThan(0); // once per finish while low: the caller runs one refill at a time
+    expect(new Set(asks.map(String))).toEqual(new Set(['full,1']));
+    queue.drained('full', 1);
+    const asked = asks.length;
+    await finish('full4', 'full5');
+    expect(asks).toHaveLength(asked); // drained: no more asks
+
+    // A drain reported under an older spill does not silence a newer one.
+    queue.spilled('other');
+    expect(asks.slice(asked)).toEqual([['other', 1]]); // an empty lane has room at once
+    queue.spilled('other');
+    queue.drained('other', 1); // stale: it spilled again since, so it asks again
+    expect(asks.slice(asked)).toEqual([['other', 1], ['other', 2], ['other', 2]]);
+    queue.drained('other', 2);
+    queue.recheck('other');
+    expect(asks).toHaveLength(asked + 3);
+    expect(started).toHaveLength(6);
+  });
 });

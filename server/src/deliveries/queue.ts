@@ -16,6 +16,11 @@ export interface WorkQueueOptions {
   work(item: WorkItem): Promise<void>;
   /** Takes back items a full lane could not keep (the database holds them meanwhile). Must not reject. */
   release(items: WorkItem[]): Promise<void>;
+  /**
+   * A lane that gave items back (or was marked with `spilled`) is running low: fewer than its
+   * limit waiting. `version` goes to `drained` once the database has no more of its items due.
+   */
+  onRoom?(lane: string, version: number): void;
 }
 
 export interface WorkQueue {
@@ -32,6 +37,12 @@ export interface WorkQueue {
   readonly size: number;
   /** Resolves once nothing is queued or running. */
   idle(): Promise<void>;
+  /** The database holds more due items of `lane`: ask for them (`onRoom`) when it runs low. */
+  spilled(lane: string): void;
+  /** The database had no more due items of `lane` when asked under `version`: stop asking (unless it spilled since). */
+  drained(lane: string, version: number): void;
+  /** Asks (`onRoom`) for more of a lane that spilled if it is running low now. */
+  recheck(lane: string): void;
 }
 
 interface Lane {
@@ -61,6 +72,8 @@ export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
   const done = new Map<string, { lane: string; promise: Promise<void>; resolve: () => void }>();
   let running = 0;
   let idleWaiters: Array<() => void> = [];
+  /** Lanes with items in the database, and how often they spilled (a drain reported under an older count is stale). */
+  const spills = new Map<string, number>();
 
   const limitOf = (lane: Lane): number => Math.min(laneLimit(lane.key), Math.ceil(concurrency / lanes.size));
   const offerTurn = (lane: Lane): void => {
@@ -85,6 +98,19 @@ export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
     done.delete(item.id);
   };
 
+  const saturated = (lane: Lane): boolean => lane.waiting.length >= limitOf(lane);
+  /** A lane that spilled and now waits on fewer than its limit asks for more. */
+  const checkRoom = (key: string): void => {
+    const version = spills.get(key);
+    if (version === undefined || !options.onRoom) return;
+    const lane = lanes.get(key);
+    if (!lane || !saturated(lane)) options.onRoom(key, version);
+  };
+  const markSpilled = (key: string): void => {
+    spills.set(key, (spills.get(key) ?? 0) + 1);
+    checkRoom(key);
+  };
+
   const finish = (lane: Lane, item: WorkItem): void => {
     running -= 1;
     lane.running -= 1;
@@ -92,6 +118,7 @@ export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
     offerTurn(lane);
     dropIfEmpty(lane);
     pump();
+    checkRoom(lane.key);
   };
 
   const pump = (): void => {
@@ -143,6 +170,8 @@ export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
     void options.release(overflow).finally(() => {
       for (const item of overflow) settle(item);
       pump(); // reports idle if that was all
+      // Only now are the items due in the database (a fresh one's claim was just released).
+      for (const key of new Set(overflow.map((item) => item.lane))) markSpilled(key);
     });
   };
 
@@ -154,10 +183,16 @@ export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
     },
     has: (id) => done.has(id),
     laneOf: (id) => done.get(id)?.lane,
-    saturatedLanes: () => [...lanes.values()].filter((lane) => lane.waiting.length >= limitOf(lane)).map((lane) => lane.key),
+    saturatedLanes: () => [...lanes.values()].filter(saturated).map((lane) => lane.key),
     get size() {
       return done.size;
     },
     idle: () => (done.size === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve))),
+    spilled: markSpilled,
+    drained(lane, version) {
+      if (spills.get(lane) === version) spills.delete(lane);
+      else checkRoom(lane);
+    },
+    recheck: checkRoom,
   };
 }
