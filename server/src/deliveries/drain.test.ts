@@ -1,33 +1,68 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { eventCatalog } from '@nebulahex/shared';
 import { waitFor } from '../testing/wait.js';
+import { deliveryModel } from './model.js';
 import { startWebhookStory, type WebhookStory } from './story.js';
 
 // A lane keeps WEBHOOK_ENDPOINT_BACKLOG deliveries waiting in memory and gives the rest back
 // to the database. Those must go out as fast as the endpoint takes them, not a sweep's page
 // per WEBHOOK_SWEEP_SECONDS: here the periodic sweep runs once an hour, so only the engine's
-// own draining can deliver a burst twenty times larger than what the lane keeps.
-const EVENTS = 400;
-
-let story: WebhookStory;
-beforeAll(async () => {
-  story = await startWebhookStory({ WEBHOOK_SWEEP_SECONDS: 3600, WEBHOOK_ENDPOINT_BACKLOG: 5, WORKER_CONCURRENCY: 10 });
-});
-afterAll(async () => {
-  await story.close();
-});
+// own draining can deliver what a lane could not keep.
+const sample = (n: number) => ({ ...eventCatalog['message.sent'].sample, messageId: `msg_${n.toString(16).padStart(24, '0')}` });
 
 describe('deliveries a full lane gave back to the database', () => {
+  let story: WebhookStory;
+  beforeAll(async () => {
+    story = await startWebhookStory({ WEBHOOK_SWEEP_SECONDS: 3600, WEBHOOK_ENDPOINT_BACKLOG: 5, WORKER_CONCURRENCY: 10 });
+  });
+  afterAll(async () => {
+    await story.close();
+  });
+
   it('are all delivered, each once, without waiting for the periodic sweep', async () => {
+    const EVENTS = 400; // eighty times what the lane keeps
     await story.subscribe({ event: 'message.sent', path: '/burst' });
     const ids: string[] = [];
     for (let start = 0; start < EVENTS; start += 20) {
-      const batch = Array.from({ length: 20 }, (_, n) => story.publish('message.sent', { ...eventCatalog['message.sent'].sample, messageId: `msg_${(start + n).toString(16).padStart(24, '0')}` }));
-      ids.push(...(await Promise.all(batch)));
+      ids.push(...(await Promise.all(Array.from({ length: 20 }, (_, n) => story.publish('message.sent', sample(start + n))))));
     }
-    await waitFor(() => story.receiver.on('/burst').length >= EVENTS, { timeoutMs: 15_000, message: `${story.receiver.on('/burst').length} of ${EVENTS} deliveries on /burst` });
+    await waitFor(() => story.receiver.on('/burst').length >= EVENTS, { timeoutMs: 30_000, message: `${story.receiver.on('/burst').length} of ${EVENTS} deliveries on /burst` });
     await story.app.deliveries.idle();
     const received = story.receiver.on('/burst').map((request) => (JSON.parse(request.body) as { id: string }).id);
+    expect(received).toHaveLength(EVENTS);
+    expect(new Set(received)).toEqual(new Set(ids));
+  }, 90_000);
+});
+
+describe('new deliveries for a lane with no room', () => {
+  let story: WebhookStory;
+  beforeAll(async () => {
+    story = await startWebhookStory({ WEBHOOK_SWEEP_SECONDS: 3600, WEBHOOK_ENDPOINT_BACKLOG: 5, WEBHOOK_ENDPOINT_CONCURRENCY: 2, WEBHOOK_TIMEOUT_MS: 20_000 });
+  });
+  afterAll(async () => {
+    await story.close();
+  });
+
+  it('are stored unclaimed and due (not claimed, then released), and delivered once the endpoint answers', async () => {
+    const EVENTS = 30; // 2 attempts hang, 5 wait: the other 23 find the lane full
+    let answer!: () => void;
+    const hanging = new Promise<void>((resolve) => (answer = resolve));
+    story.receiver.respond(() => ({ status: 200, body: 'ok', until: hanging }));
+    const hook = await story.subscribe({ event: 'message.sent', path: '/hang' });
+    const ids: string[] = [];
+    for (let n = 0; n < EVENTS; n += 1) ids.push(await story.publish('message.sent', sample(n)));
+    await waitFor(() => story.receiver.on('/hang').length >= 2, { timeoutMs: 10_000, message: 'the first two attempts' });
+
+    const rows = await deliveryModel(story.app.connection).find({ subscriptionId: hook.id }).lean();
+    const unclaimedAtOnce = rows.filter((row) => row.status === 'pending' && row.lockedBy === null && row.nextAttemptAt.getTime() === row.createdAt.getTime());
+    // A delivery claimed and released is due RELEASE_DELAY_MS after its release instead.
+    expect(unclaimedAtOnce.length).toBeGreaterThanOrEqual(EVENTS - 7 - 2);
+    expect(story.receiver.on('/hang')).toHaveLength(2);
+
+    answer();
+    await waitFor(() => story.receiver.on('/hang').length >= EVENTS, { timeoutMs: 30_000, message: `${story.receiver.on('/hang').length} of ${EVENTS} deliveries on /hang` });
+    await story.app.deliveries.idle();
+    const received = story.receiver.on('/hang').map((request) => (JSON.parse(request.body) as { id: string }).id);
     expect(received).toHaveLength(EVENTS);
     expect(new Set(received)).toEqual(new Set(ids));
   }, 90_000);

@@ -188,7 +188,7 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps): DeliveryEngine {
       if (deps.sendsInProcess) queue.push(await admit(deliveries));
       else await handoff.add(deliveries, 'new');
     },
-    freshClaim: () => (deps.sendsInProcess ? { owner: randomUUID(), lockedUntil: new Date(Date.now() + leaseMs(config)) } : null),
+    freshClaim: () => (deps.sendsInProcess ? { owner: randomUUID(), lockedUntil: new Date(Date.now() + leaseMs(config)), declines: queue.full } : null),
     startClaimed: pushClaimed,
     async attempt(deliveries) {
       const items = await admit(Array.isArray(deliveries) ? deliveries : [deliveries]);

@@ -21,6 +21,12 @@ export interface FanOutResult {
 export interface DeliveryClaim {
   owner: string;
   lockedUntil: Date;
+  /**
+   * Subscriptions whose lane in this process has no room now: their new deliveries are stored
+   * unclaimed and due, to be taken from the database when a lane has room, rather than
+   * claimed only to be released again (a write per delivery saved).
+   */
+  declines?(subscriptionId: string): boolean;
 }
 
 export interface FanOutOptions {
@@ -94,7 +100,7 @@ async function storedDeliveryIds(Deliveries: ReturnType<typeof deliveryModel>, e
 }
 
 function newDelivery(event: EventDoc, hook: Pick<HookDoc, '_id' | 'status'>, now: Date, claim: DeliveryClaim | null | undefined): DeliveryDoc {
-  const lock = hook.status === 'paused' ? null : (claim ?? null);
+  const lock = hook.status === 'paused' || !claim || claim.declines?.(hook._id) ? null : claim;
   const status = hook.status === 'paused' ? 'held' : lock ? 'sending' : 'pending';
   return {
     _id: newId('dlv'),

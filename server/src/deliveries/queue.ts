@@ -37,6 +37,8 @@ export interface WorkQueue {
   readonly size: number;
   /** Resolves once nothing is queued or running. */
   idle(): Promise<void>;
+  /** Whether an item pushed to `lane` now would be given back (its free slots and maxWaiting are taken). */
+  full(lane: string): boolean;
   /** The database holds more due items of `lane`: ask for them (`onRoom`) when it runs low. */
   spilled(lane: string): void;
   /** The database had no more due items of `lane` when asked under `version`: stop asking (unless it spilled since). */
@@ -98,6 +100,8 @@ export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
     done.delete(item.id);
   };
 
+  /** Room: the lane's free slots (those items start at once), then maxWaiting. */
+  const isFull = (lane: Lane): boolean => lane.waiting.length >= Math.max(0, laneLimit(lane.key) - lane.running) + maxWaiting;
   const saturated = (lane: Lane): boolean => lane.waiting.length >= limitOf(lane);
   /** A lane that spilled and now waits on fewer than its limit asks for more. */
   const checkRoom = (key: string): void => {
@@ -151,8 +155,7 @@ export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
       done.set(item.id, { lane: item.lane, promise, resolve });
       let lane = lanes.get(item.lane);
       if (!lane) lanes.set(item.lane, (lane = { key: item.lane, waiting: [], running: 0, hasTurn: false }));
-      // Room: the lane's free slots (those items start at once), then maxWaiting.
-      if (lane.waiting.length >= Math.max(0, laneLimit(lane.key) - lane.running) + maxWaiting) overflow.push(item);
+      if (isFull(lane)) overflow.push(item);
       else lane.waiting.push(item);
       offerTurn(lane);
     }
@@ -188,6 +191,10 @@ export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
       return done.size;
     },
     idle: () => (done.size === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve))),
+    full(key) {
+      const lane = lanes.get(key);
+      return lane !== undefined && isFull(lane);
+    },
     spilled: markSpilled,
     drained(lane, version) {
       if (spills.get(lane) === version) spills.delete(lane);
