@@ -82,6 +82,12 @@ export interface DeliveryEngine {
 /** How long new deliveries of an API-only process, or retries due in one second, are gathered into one job. */
 const HANDOFF_WINDOW_MS = 200;
 const RETRY_BUCKET_MS = 1_000;
+/**
+ * A lane full and without a finished attempt for this long gets its new deliveries stored
+ * unclaimed (FanOut's DeliveryClaim.declines). A busy endpoint's lane, full one moment and
+ * with room the next, keeps them claimed: it will take most of them with their event in hand.
+ */
+const STALLED_LANE_MS = 1_000;
 
 export function createDeliveryEngine(deps: DeliveryEngineDeps): DeliveryEngine {
   const { connection, agenda, logger, config } = deps;
@@ -188,7 +194,7 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps): DeliveryEngine {
       if (deps.sendsInProcess) queue.push(await admit(deliveries));
       else await handoff.add(deliveries, 'new');
     },
-    freshClaim: () => (deps.sendsInProcess ? { owner: randomUUID(), lockedUntil: new Date(Date.now() + leaseMs(config)), declines: queue.full } : null),
+    freshClaim: () => (deps.sendsInProcess ? { owner: randomUUID(), lockedUntil: new Date(Date.now() + leaseMs(config)), declines: (lane) => queue.stalled(lane, STALLED_LANE_MS) } : null),
     startClaimed: pushClaimed,
     async attempt(deliveries) {
       const items = await admit(Array.isArray(deliveries) ? deliveries : [deliveries]);

@@ -22,9 +22,9 @@ export interface DeliveryClaim {
   owner: string;
   lockedUntil: Date;
   /**
-   * Subscriptions whose lane in this process has no room now: their new deliveries are stored
-   * unclaimed and due, to be taken from the database when a lane has room, rather than
-   * claimed only to be released again (a write per delivery saved).
+   * Subscriptions whose lane in this process has no room and is not moving: their new
+   * deliveries are stored unclaimed and due, to be taken from the database when a lane has
+   * room, rather than claimed only to be released again (a write per delivery saved).
    */
   declines?(subscriptionId: string): boolean;
 }

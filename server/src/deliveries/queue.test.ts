@@ -154,4 +154,17 @@ describe('the work queue', () => {
     expect(asks).toHaveLength(asked + 3);
     expect(started).toHaveLength(6);
   });
+
+  it('calls a lane stalled only when it is full and none of its items finished for the given time', async () => {
+    const { work, finish } = controlledWork();
+    const { queue } = queueOf(work, { concurrency: 10, laneLimit: () => 1, maxWaiting: 2 });
+    queue.push(items('s', 2)); // 1 running, 1 waiting: room for one more
+    expect(queue.stalled('s', 0)).toBe(false);
+    queue.push([{ id: 's9', lane: 's' }]);
+    expect(queue.stalled('s', 0)).toBe(true); // full
+    expect(queue.stalled('s', 60_000)).toBe(false); // but made just now
+    expect(queue.stalled('unknown', 0)).toBe(false);
+    await finish('s0'); // s1 starts, one waits: room again
+    expect(queue.stalled('s', 0)).toBe(false);
+  });
 });

@@ -37,8 +37,12 @@ export interface WorkQueue {
   readonly size: number;
   /** Resolves once nothing is queued or running. */
   idle(): Promise<void>;
-  /** Whether an item pushed to `lane` now would be given back (its free slots and maxWaiting are taken). */
-  full(lane: string): boolean;
+  /**
+   * Whether an item pushed to `lane` now would be given back (its free slots and maxWaiting are
+   * taken) and none of its items finished for `forMs`: a stuck endpoint, not a busy one (whose
+   * lane has room again a moment later).
+   */
+  stalled(lane: string, forMs: number): boolean;
   /** The database holds more due items of `lane`: ask for them (`onRoom`) when it runs low. */
   spilled(lane: string): void;
   /** The database had no more due items of `lane` when asked under `version`: stop asking (unless it spilled since). */
@@ -53,6 +57,8 @@ interface Lane {
   running: number;
   /** In `turns` already. */
   hasTurn: boolean;
+  /** When an item of it last finished, or the lane was made (ms since the epoch). */
+  movedAt: number;
 }
 
 /**
@@ -118,6 +124,7 @@ export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
   const finish = (lane: Lane, item: WorkItem): void => {
     running -= 1;
     lane.running -= 1;
+    lane.movedAt = Date.now();
     settle(item);
     offerTurn(lane);
     dropIfEmpty(lane);
@@ -154,7 +161,7 @@ export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
       const promise = new Promise<void>((settled) => (resolve = settled));
       done.set(item.id, { lane: item.lane, promise, resolve });
       let lane = lanes.get(item.lane);
-      if (!lane) lanes.set(item.lane, (lane = { key: item.lane, waiting: [], running: 0, hasTurn: false }));
+      if (!lane) lanes.set(item.lane, (lane = { key: item.lane, waiting: [], running: 0, hasTurn: false, movedAt: Date.now() }));
       if (isFull(lane)) overflow.push(item);
       else lane.waiting.push(item);
       offerTurn(lane);
@@ -191,9 +198,9 @@ export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
       return done.size;
     },
     idle: () => (done.size === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve))),
-    full(key) {
+    stalled(key, forMs) {
       const lane = lanes.get(key);
-      return lane !== undefined && isFull(lane);
+      return lane !== undefined && isFull(lane) && Date.now() - lane.movedAt >= forMs;
     },
     spilled: markSpilled,
     drained(lane, version) {
