@@ -48,7 +48,7 @@ const commandList = (counts) => Object.entries(counts).sort((a, b) => b[1] - a[1
 /** Commands per GET /bots beyond the page's own query: the guards' (rate limit, key reads), amortised. */
 const API_GUARD_BUDGET = 0.05;
 
-function apiLines({ api, memoryBefore: before, memoryAfter: after }) {
+function apiLines({ api, memoryBefore: before, memoryWarm: warm, memoryAfter: after }) {
   return [
     `API GET /api/v1/bots (10 connections): ${perSecond(api.server.perSecond)}, p50 ${ms(api.server.p50)}, p99 ${ms(api.server.p99)}, ${api.server.failed} failed` +
       (api.backlog ? ` (started after ${round(api.backlog.waitedSeconds, 1)} s waiting for earlier phases' deliveries, ${api.backlog.open} still open)` : ''),
@@ -60,7 +60,8 @@ function apiLines({ api, memoryBefore: before, memoryAfter: after }) {
       : []),
     `  bare Koa handler:                     ${perSecond(api.bare.perSecond)}, p50 ${ms(api.bare.p50)}, p99 ${ms(api.bare.p99)}; server = ${ratio(api.server.perSecond, api.bare.perSecond)} of bare Koa req/s, p99 ${ratio(api.server.p99, api.bare.p99)}`,
     memoryLine('before:', before),
-    memoryLine('after: ', after) + ` (RSS ${ratio(after.rssMb, before.rssMb)})`,
+    ...(warm ? [memoryLine('after the 15 s warm-up:', warm) + ` (RSS ${ratio(warm.rssMb, before.rssMb)} of before)`] : []),
+    memoryLine('after: ', after) + ` (RSS ${ratio(after.rssMb, before.rssMb)}${warm ? `; ${ratio(after.rssMb, warm.rssMb)} of after the warm-up` : ''})`,
   ];
 }
 
@@ -92,7 +93,7 @@ function commandsPerEvent({ databaseCommands, deliveredInWindow, subscriptions }
 }
 
 /** The targets of the scale issue (#13), each with MET / NOT MET and the figure behind it. */
-function targetLines({ ceiling, throughput, latencySustainable: half, latency200, api, memoryBefore, memoryAfter, fairness: f }) {
+function targetLines({ ceiling, throughput, latencySustainable: half, latency200, api, memoryBefore, memoryWarm, memoryAfter, fairness: f }) {
   const perEvent = commandsPerEvent(throughput);
   const apiCommands = api.server.databaseCommandsPerRequest ? Object.values(api.server.databaseCommandsPerRequest).reduce((sum, count) => sum + count, 0) : null;
   const below200 = throughput.eventsPerSecond > 200;
@@ -105,7 +106,7 @@ function targetLines({ ceiling, throughput, latencySustainable: half, latency200
     `GET /bots ≥ 0.2× bare Koa req/s:                ${verdict(api.server.perSecond >= 0.2 * api.bare.perSecond)} (${ratio(api.server.perSecond, api.bare.perSecond)})`,
     `GET /bots ≤ 1 database round trip per request: ${apiCommands === null ? 'UNKNOWN' : verdict(apiCommands <= 1 + API_GUARD_BUDGET)} (${apiCommands === null ? 'not counted' : round(apiCommands, 3)} commands per request: the page's own query, and the rate limit's and key reads amortised to ≤ ${API_GUARD_BUDGET})`,
     `fairness ≥ 0.9 (healthy beside a 10 s one):     ${f ? verdict(f.ratio >= 0.9) : 'NOT MEASURED'} (${f ? `${round(f.ratio, 2)}: ${perSecond(f.shared.perSecond)} beside / ${perSecond(Math.max(...f.alone.perWindow))} alone` : 'no fairness phase'})`,
-    `RSS after ≤ 1.3× before:                        ${verdict(memoryAfter.rssMb <= 1.3 * memoryBefore.rssMb)} (${ratio(memoryAfter.rssMb, memoryBefore.rssMb)}; JS heap committed ${ratio(memoryAfter.heapTotalMb, memoryBefore.heapTotalMb)}, native ${ratio(memoryAfter.rssMb - memoryAfter.heapTotalMb - (memoryAfter.externalMb ?? 0), memoryBefore.rssMb - memoryBefore.heapTotalMb - (memoryBefore.externalMb ?? 0))})`,
+    `RSS after ≤ 1.3× before:                        ${verdict(memoryAfter.rssMb <= 1.3 * memoryBefore.rssMb)} (${round(memoryAfter.rssMb / memoryBefore.rssMb, 2)}×${memoryWarm ? `, ${round(memoryWarm.rssMb / memoryBefore.rssMb, 2)}× of it by the end of the 15 s warm-up and ${round(memoryAfter.rssMb / memoryWarm.rssMb, 2)}× over the rest` : ''}; JS heap committed ${ratio(memoryAfter.heapTotalMb, memoryBefore.heapTotalMb)}, native ${ratio(memoryAfter.rssMb - memoryAfter.heapTotalMb - (memoryAfter.externalMb ?? 0), memoryBefore.rssMb - memoryBefore.heapTotalMb - (memoryBefore.externalMb ?? 0))})`,
   ];
 }
 
