@@ -15,7 +15,7 @@ function databaseLines({ databaseCommands: commands, documentsScanned, delivered
   return [`  database: ${perSecond(total / windowSeconds)} commands; per event (${subscriptions} deliveries): ${round(total / events, 1)} = ${perEvent.join(', ')}${scans}`];
 }
 
-function deliveryLines({ ceiling, throughput: t, naive, latencySustainable, latency200, latency1000 }) {
+function deliveryLines({ ceiling, warmUp, throughput: t, naive, latencySustainable, latency200, latency1000 }) {
   const lines = [
     `ceiling (undici keep-alive POST loop, 50 in flight):  ${perSecond(ceiling.perSecond)}  (${ceiling.requests} requests)`,
     `delivery throughput (${t.subscriptions} subscriptions per event, ${round(t.windowSeconds, 0)} s sustained):`,
@@ -23,6 +23,9 @@ function deliveryLines({ ceiling, throughput: t, naive, latencySustainable, late
     `  ingested ${perSecond(t.ingestPerSecond)} (${t.ingested} events, ${t.failedIngests} ingest errors, ${t.concurrency} in flight); ${t.delivered}/${t.expected} deliveries arrived, the backlog drained in ${round(t.drainSeconds, 1)} s`,
     `  CPU over the window (of one core): server ${round(t.cpuPercent.server, 0)} %, database ${round(t.cpuPercent.db, 0)} %, bench+receiver ${round(t.cpuPercent.bench, 0)} %`,
     ...databaseLines(t),
+    ...(warmUp?.windows
+      ? [`  after an untimed warm-up of ${warmUp.windows.length} × ${warmUp.windowSeconds} s windows (${warmUp.windows.map((value) => perSecond(value)).join(', ')}; ${warmUp.settled ? `settled: the last within ${round(warmUp.settledWithin * 100, 0)} % of the one before` : 'NOT settled at the limit'}); cold, the first window was ${ratio(warmUp.windows[0], ceiling.perSecond)} of the ceiling`]
+      : []),
     `naive baseline (a default Agenda job per delivery): ${perSecond(naive.perSecond)} (${naive.delivered}/${naive.jobs} in ${round(naive.seconds, 1)} s, ${naive.failures} failed jobs); engine = ${ratio(t.deliveriesPerSecond, naive.perSecond)} naive`,
   ];
   for (const l of [latencySustainable, latency200, latency1000].filter(Boolean)) {
@@ -60,7 +63,7 @@ function apiLines({ api, memoryBefore: before, memoryWarm: warm, memoryAfter: af
       : []),
     `  bare Koa handler:                     ${perSecond(api.bare.perSecond)}, p50 ${ms(api.bare.p50)}, p99 ${ms(api.bare.p99)}; server = ${ratio(api.server.perSecond, api.bare.perSecond)} of bare Koa req/s, p99 ${ratio(api.server.p99, api.bare.p99)}`,
     memoryLine('before:', before),
-    ...(warm ? [memoryLine('after the 15 s warm-up:', warm) + ` (RSS ${ratio(warm.rssMb, before.rssMb)} of before)`] : []),
+    ...(warm ? [memoryLine('after the warm-up:', warm) + ` (RSS ${ratio(warm.rssMb, before.rssMb)} of before)`] : []),
     memoryLine('after: ', after) + ` (RSS ${ratio(after.rssMb, before.rssMb)}${warm ? `; ${ratio(after.rssMb, warm.rssMb)} of after the warm-up` : ''})`,
   ];
 }
@@ -106,7 +109,7 @@ function targetLines({ ceiling, throughput, latencySustainable: half, latency200
     `GET /bots ≥ 0.2× bare Koa req/s:                ${verdict(api.server.perSecond >= 0.2 * api.bare.perSecond)} (${ratio(api.server.perSecond, api.bare.perSecond)})`,
     `GET /bots ≤ 1 database round trip per request: ${apiCommands === null ? 'UNKNOWN' : verdict(apiCommands <= 1 + API_GUARD_BUDGET)} (${apiCommands === null ? 'not counted' : round(apiCommands, 3)} commands per request: the page's own query, and the rate limit's and key reads amortised to ≤ ${API_GUARD_BUDGET})`,
     `fairness ≥ 0.9 (healthy beside a 10 s one):     ${f ? verdict(f.ratio >= 0.9) : 'NOT MEASURED'} (${f ? `${round(f.ratio, 2)}: ${perSecond(f.shared.perSecond)} beside / ${perSecond(Math.max(...f.alone.perWindow))} alone` : 'no fairness phase'})`,
-    `RSS after ≤ 1.3× before:                        ${verdict(memoryAfter.rssMb <= 1.3 * memoryBefore.rssMb)} (${round(memoryAfter.rssMb / memoryBefore.rssMb, 2)}×${memoryWarm ? `, ${round(memoryWarm.rssMb / memoryBefore.rssMb, 2)}× of it by the end of the 15 s warm-up and ${round(memoryAfter.rssMb / memoryWarm.rssMb, 2)}× over the rest` : ''}; JS heap committed ${ratio(memoryAfter.heapTotalMb, memoryBefore.heapTotalMb)}, native ${ratio(memoryAfter.rssMb - memoryAfter.heapTotalMb - (memoryAfter.externalMb ?? 0), memoryBefore.rssMb - memoryBefore.heapTotalMb - (memoryBefore.externalMb ?? 0))})`,
+    `RSS after ≤ 1.3× before:                        ${verdict(memoryAfter.rssMb <= 1.3 * memoryBefore.rssMb)} (${round(memoryAfter.rssMb / memoryBefore.rssMb, 2)}×${memoryWarm ? `, ${round(memoryWarm.rssMb / memoryBefore.rssMb, 2)}× of it by the end of the warm-up and ${round(memoryAfter.rssMb / memoryWarm.rssMb, 2)}× over the rest` : ''}; JS heap committed ${ratio(memoryAfter.heapTotalMb, memoryBefore.heapTotalMb)}, native ${ratio(memoryAfter.rssMb - memoryAfter.heapTotalMb - (memoryAfter.externalMb ?? 0), memoryBefore.rssMb - memoryBefore.heapTotalMb - (memoryBefore.externalMb ?? 0))})`,
   ];
 }
 
@@ -129,7 +132,7 @@ export function printReport(figures) {
   }
   if (figures.databaseProfile) {
     const { threads, activities, samples } = figures.databaseProfile;
-    lines.push('--- database CPU during the throughput run (Java Flight Recorder) ---');
+    lines.push('--- database CPU during a profiled throughput run after the measured one (Java Flight Recorder) ---');
     lines.push(`  by thread: ${threads.map(({ what, percent }) => `${what} ${round(percent, 0)} %`).join(', ')}`);
     lines.push(`  by activity (${samples} samples): ${activities.map(({ what, percent }) => `${what} ${round(percent, 0)} %`).join(', ')}`);
   }
