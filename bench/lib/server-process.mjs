@@ -88,10 +88,13 @@ export async function startServer({ env = {}, label = 'server', nodeArgs = [] } 
     if (!crashed && !process.env.NEBULAHEX_KEEP_DATA) await rm(dataDir, { recursive: true, force: true });
   };
   try {
-    await waitFor(async () => {
-      if (child.exitCode !== null) throw new Error('exited');
-      return (await fetch(`${baseUrl}/readyz`)).status === 200;
-    }, { timeoutMs: 120_000, message: `${label} never became ready` });
+    // A server that exits (bad configuration, say) fails the start at once, not after the timeout.
+    const died = exited.then(([code, signal]) => { throw new Error(`${label} exited before it was ready (code ${code}, signal ${signal})`); });
+    died.catch(() => {}); // a later, normal stop must not count as an unhandled rejection
+    await Promise.race([
+      died,
+      waitFor(async () => (await fetch(`${baseUrl}/readyz`)).status === 200, { timeoutMs: 120_000, message: `${label} never became ready` }),
+    ]);
   } catch (error) {
     const tail = (await readFile(logPath, 'utf8').catch(() => '')).slice(-3000);
     await stop();
