@@ -51,7 +51,25 @@ const commandList = (counts) => Object.entries(counts).sort((a, b) => b[1] - a[1
 /** Commands per GET /bots beyond the page's own query: the guards' (rate limit, key reads), amortised. */
 const API_GUARD_BUDGET = 0.05;
 
-function apiLines({ api, memoryBefore: before, memoryWarm: warm, memoryAfter: after }) {
+/**
+ * What bounds GET /bots: the CPU one request cost each process, and what the page's own query
+ * alone costs through the driver (client and database), scaled to the 0.2× target's rate.
+ */
+function apiBoundLines({ server, bare, roundTrip }) {
+  if (server.serverCpuMicros === undefined) return [];
+  const lines = [`  CPU per request (of one core): server ${round(server.serverCpuMicros, 0)} µs${server.dbCpuMicros === undefined ? '' : `, database ${round(server.dbCpuMicros, 0)} µs`}; bare Koa answers at ${round(1e6 / bare.perSecond, 0)} µs per request`];
+  if (roundTrip) {
+    const target = 0.2 * bare.perSecond;
+    const cores = ((roundTrip.clientCpuMicros + roundTrip.dbCpuMicros) * target) / 1e6;
+    lines.push(
+      `  the page's query alone through the Node driver (10 in flight, no server): ${perSecond(roundTrip.perSecond)}, client ${round(roundTrip.clientCpuMicros, 0)} µs + database ${round(roundTrip.dbCpuMicros, 0)} µs of CPU per query;` +
+        ` at 0.2× of bare Koa (${perSecond(target)}) that query alone would take ${round(cores, 2)} cores of this machine's 2, before HTTP, auth and the load generator`,
+    );
+  }
+  return lines;
+}
+
+function apiLines({ api, memoryBefore: before, memoryWarm: warm, memoryUnderLoad: loaded, memoryAfter: after }) {
   return [
     `API GET /api/v1/bots (10 connections): ${perSecond(api.server.perSecond)}, p50 ${ms(api.server.p50)}, p99 ${ms(api.server.p99)}, ${api.server.failed} failed` +
       (api.backlog ? ` (started after ${round(api.backlog.waitedSeconds, 1)} s waiting for earlier phases' deliveries, ${api.backlog.open} still open)` : ''),
@@ -62,9 +80,12 @@ function apiLines({ api, memoryBefore: before, memoryWarm: warm, memoryAfter: af
         ]
       : []),
     `  bare Koa handler:                     ${perSecond(api.bare.perSecond)}, p50 ${ms(api.bare.p50)}, p99 ${ms(api.bare.p99)}; server = ${ratio(api.server.perSecond, api.bare.perSecond)} of bare Koa req/s, p99 ${ratio(api.server.p99, api.bare.p99)}`,
+    ...apiBoundLines(api),
     memoryLine('before:', before),
     ...(warm ? [memoryLine('after the warm-up:', warm) + ` (RSS ${ratio(warm.rssMb, before.rssMb)} of before)`] : []),
-    memoryLine('after: ', after) + ` (RSS ${ratio(after.rssMb, before.rssMb)}${warm ? `; ${ratio(after.rssMb, warm.rssMb)} of after the warm-up` : ''})`,
+    ...(loaded ? [memoryLine('at the end of the load:', loaded) + ` (RSS ${ratio(loaded.rssMb, before.rssMb)} of before)`] : []),
+    memoryLine(after.settledAfterSeconds === undefined ? 'after: ' : `after, idle ${round(after.settledAfterSeconds, 0)} s${after.settled ? '' : ' (still falling)'}:`, after) +
+      ` (RSS ${ratio(after.rssMb, before.rssMb)}${warm ? `; ${ratio(after.rssMb, warm.rssMb)} of after the warm-up` : ''})`,
   ];
 }
 
@@ -96,7 +117,7 @@ function commandsPerEvent({ databaseCommands, deliveredInWindow, subscriptions }
 }
 
 /** The targets of the scale issue (#13), each with MET / NOT MET and the figure behind it. */
-function targetLines({ ceiling, throughput, latencySustainable: half, latency200, api, memoryBefore, memoryWarm, memoryAfter, fairness: f }) {
+function targetLines({ ceiling, throughput, latencySustainable: half, latency200, api, memoryBefore, memoryWarm, memoryUnderLoad, memoryAfter, fairness: f }) {
   const perEvent = commandsPerEvent(throughput);
   const apiCommands = api.server.databaseCommandsPerRequest ? Object.values(api.server.databaseCommandsPerRequest).reduce((sum, count) => sum + count, 0) : null;
   const below200 = throughput.eventsPerSecond > 200;
@@ -106,10 +127,11 @@ function targetLines({ ceiling, throughput, latencySustainable: half, latency200
     `deliveries/s ≥ 0.25× the ceiling:               ${verdict(throughput.deliveriesPerSecond >= 0.25 * ceiling.perSecond)} (${ratio(throughput.deliveriesPerSecond, ceiling.perSecond)})`,
     `p99 ingest→receipt < 100 ms at half capacity:   ${verdict(half.p99 < 100 && half.shed === 0 && allDelivered(half))} (${ms(half.p99)} at ${half.rate}/s, ${half.shed} shed)`,
     `p99 < 100 ms at 200 events/s:                   ${below200 ? verdict(latency200.p99 < 100 && latency200.shed === 0) : 'NOT APPLICABLE'} (${below200 ? ms(latency200.p99) : `200/s is above the ${round(throughput.eventsPerSecond, 0)}/s measured`})`,
-    `GET /bots ≥ 0.2× bare Koa req/s:                ${verdict(api.server.perSecond >= 0.2 * api.bare.perSecond)} (${ratio(api.server.perSecond, api.bare.perSecond)})`,
+    `GET /bots ≥ 0.2× bare Koa req/s:                ${verdict(api.server.perSecond >= 0.2 * api.bare.perSecond)} (${ratio(api.server.perSecond, api.bare.perSecond)}` +
+      (api.roundTrip ? `; bound: the page's query alone costs ${round(api.roundTrip.clientCpuMicros + api.roundTrip.dbCpuMicros, 0)} µs of CPU per round trip here, ${round(((api.roundTrip.clientCpuMicros + api.roundTrip.dbCpuMicros) * 0.2 * api.bare.perSecond) / 1e6, 2)} cores at the target rate)` : ')'),
     `GET /bots ≤ 1 database round trip per request: ${apiCommands === null ? 'UNKNOWN' : verdict(apiCommands <= 1 + API_GUARD_BUDGET)} (${apiCommands === null ? 'not counted' : round(apiCommands, 3)} commands per request: the page's own query, and the rate limit's and key reads amortised to ≤ ${API_GUARD_BUDGET})`,
     `fairness ≥ 0.9 (healthy beside a 10 s one):     ${f ? verdict(f.ratio >= 0.9) : 'NOT MEASURED'} (${f ? `${round(f.ratio, 2)}: ${perSecond(f.shared.perSecond)} beside / ${perSecond(Math.max(...f.alone.perWindow))} alone` : 'no fairness phase'})`,
-    `RSS after ≤ 1.3× before:                        ${verdict(memoryAfter.rssMb <= 1.3 * memoryBefore.rssMb)} (${round(memoryAfter.rssMb / memoryBefore.rssMb, 2)}×${memoryWarm ? `, ${round(memoryWarm.rssMb / memoryBefore.rssMb, 2)}× of it by the end of the warm-up and ${round(memoryAfter.rssMb / memoryWarm.rssMb, 2)}× over the rest` : ''}; JS heap committed ${ratio(memoryAfter.heapTotalMb, memoryBefore.heapTotalMb)}, native ${ratio(memoryAfter.rssMb - memoryAfter.heapTotalMb - (memoryAfter.externalMb ?? 0), memoryBefore.rssMb - memoryBefore.heapTotalMb - (memoryBefore.externalMb ?? 0))})`,
+    `RSS after ≤ 1.3× before:                        ${verdict(memoryAfter.rssMb <= 1.3 * memoryBefore.rssMb)} (${round(memoryAfter.rssMb / memoryBefore.rssMb, 2)}× once idle after the load${memoryUnderLoad ? `, ${round(memoryUnderLoad.rssMb / memoryBefore.rssMb, 2)}× at its end` : ''}${memoryWarm ? `, ${round(memoryWarm.rssMb / memoryBefore.rssMb, 2)}× of it by the end of the warm-up and ${round(memoryAfter.rssMb / memoryWarm.rssMb, 2)}× over the rest` : ''}; JS heap committed ${ratio(memoryAfter.heapTotalMb, memoryBefore.heapTotalMb)}, native ${ratio(memoryAfter.rssMb - memoryAfter.heapTotalMb - (memoryAfter.externalMb ?? 0), memoryBefore.rssMb - memoryBefore.heapTotalMb - (memoryBefore.externalMb ?? 0))})`,
   ];
 }
 

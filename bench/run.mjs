@@ -18,7 +18,7 @@ import { summariseProfile } from './lib/profile.mjs';
 import { probeQueries } from './lib/query-probe.mjs';
 import { startReceiver } from './lib/receiver.mjs';
 import { startServer } from './lib/server-process.mjs';
-import { rssMb } from './lib/stats.mjs';
+import { rssMb, sleep } from './lib/stats.mjs';
 import { measureNaive } from './naive.mjs';
 import { printReport } from './report.mjs';
 
@@ -63,6 +63,28 @@ async function memoryOf(server, file) {
   const mb = (bytes) => bytes / 2 ** 20;
   const spaces = Object.fromEntries(Object.entries(usage.spaces ?? {}).map(([name, space]) => [name, { sizeMb: mb(space.size), usedMb: mb(space.used) }]));
   return { rssMb: await rssMb(server.pid), heapUsedMb: mb(usage.heapUsed), heapTotalMb: mb(usage.heapTotal), externalMb: mb(usage.external), arrayBuffersMb: mb(usage.arrayBuffers), spaces };
+}
+
+/**
+ * The server's memory once the load is over: polled each second until RSS has stopped falling
+ * (less than 1 MB over the last 6 s, at least 30 s after the load, at most 60 s). V8 keeps the
+ * young generation and the old generation's headroom it grew under load until its memory
+ * reducer decides allocation has slowed (8 s at the earliest; 12 s was not enough in a trial
+ * run, RSS fell 20-40 MB some seconds later): measured right at the end of the load, RSS is the
+ * working size under load, not what the run left behind. Both are reported.
+ */
+async function settledMemory(server, file) {
+  const started = Date.now();
+  const samples = [];
+  for (;;) {
+    const memory = await memoryOf(server, file);
+    samples.push({ at: Date.now(), memory });
+    const elapsed = Date.now() - started;
+    const sixSecondsAgo = samples.findLast((sample) => sample.at <= Date.now() - 6000);
+    const stopped = sixSecondsAgo && sixSecondsAgo.memory.rssMb - memory.rssMb < 1;
+    if ((elapsed >= 30_000 && stopped) || elapsed >= 60_000) return { ...memory, settledAfterSeconds: elapsed / 1000, settled: Boolean(stopped) };
+    await sleep(1000);
+  }
 }
 
 async function main() {
@@ -124,8 +146,9 @@ async function main() {
     await phase('latencySustainable', () => measureLatency({ server, receiver, rate: sustainable, durationMs: seconds(20, 3), drainMs: seconds(30, 15) }));
     await phase('latency200', () => measureLatency({ server, receiver, rate: 200, durationMs: seconds(20, 3), drainMs: seconds(30, 15) }));
     await phase('latency1000', () => measureLatency({ server, receiver, rate: 1000, durationMs: seconds(10, 2), drainMs: seconds(30, 15) }));
-    await phase('api', () => measureApi({ server, dbCounters, connections: 10, durationSeconds: QUICK ? 3 : 10 }));
-    figures.memoryAfter = await memoryOf(server, memoryFile);
+    await phase('api', () => measureApi({ server, dbCounters, dbPid, databaseUri: `${database.uri}/nebulahex_bench`, connections: 10, durationSeconds: QUICK ? 3 : 10 }));
+    figures.memoryUnderLoad = await memoryOf(server, memoryFile);
+    figures.memoryAfter = await settledMemory(server, memoryFile);
     await phase('queries', () => probeQueries(database.uri, 'nebulahex_bench'));
     // Last: the silent endpoint's deliveries keep timing out and retrying until the server stops.
     await phase('fairness', () => measureFairness({ server, receiver, dbCounters, concurrency: 8, durationMs: seconds(30, 5) }));
