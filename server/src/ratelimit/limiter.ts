@@ -24,8 +24,16 @@ export interface RateLimitDecision {
 
 /** Failed reservations in a row (racing processes, a round trip slower than a block) before a request is refused for a second. */
 const MAX_ATTEMPTS = 5;
-/** The most permits one block holds (and never more than an eighth of the limit). */
-const MAX_BLOCK = 64;
+/**
+ * The most permits one block holds (and never more than an eighth of the limit, or half the
+ * room left). What it bounds is the size of one update (k copies of a time), not fairness
+ * between processes (the eighth and the half do that). Measured 2026-12-06 on one key at
+ * 10,000 per second: with 64, a key served at 3,500 req/s needed ~55 reservations a second,
+ * each rewriting and returning a bucket of 10,000 times while the key's requests waited; the
+ * authenticated, database-free `GET /triggers/samples` went from 3,532 to 6,024 req/s with
+ * 1,024 (and 6,731 with no limiter at all).
+ */
+const MAX_BLOCK = 1024;
 /** How long a block serves requests, at least (longer when round trips are slow; at most a quarter of the window). */
 const BLOCK_MS = 250;
 /** Keys whose blocks and refusals one process remembers (the least recently used go first). */

@@ -132,7 +132,7 @@ describe('rate limit', () => {
     const requests = loops * perLoop;
     expect(commands.filter((command) => command === 'find bots')).toHaveLength(requests);
     const limiter = commands.filter((command) => command.endsWith('ratelimitbuckets'));
-    expect(limiter.length).toBeLessThanOrEqual(requests / 10); // blocks of up to 64 permits
+    expect(limiter.length).toBeLessThanOrEqual(requests / 10); // blocks of up to 125 permits (an eighth of the limit)
     expect(commands.length).toBeLessThanOrEqual(requests * 1.1); // the rest: the key read again once a second
     expect(new Set(remaining).size).toBe(requests); // no two requests were told the same Remaining
     expect(Math.max(...remaining)).toBeLessThan(1_000);
