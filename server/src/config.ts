@@ -62,6 +62,8 @@ const EnvSchema = z.object({
   // How long a process trusts the subscriptions, bot names and workspaces it read for delivering (ms): a pause,
   // deletion, new secret or new subscription made through another process is honoured within this. 0 reads every time.
   SUBSCRIPTION_CACHE_MS: int(0, 60_000).default(1000),
+  // How long a process serves a page of a workspace's bots it read (ms): a bot created through another process is listed within this. 0 reads every time.
+  BOT_LIST_CACHE_MS: int(0, 60_000).default(1000),
   // How long after creation a key may be revealed once more, in minutes.
   KEY_REVEAL_WINDOW_MINUTES: int(0, 1440).default(10),
 

@@ -13,6 +13,7 @@ documentPublic({
   path: '/bots',
   tags,
   summary: 'List bots',
+  description: 'Pages are served from the server process\'s memory for up to BOT_LIST_CACHE_MS (1 s by default): a bot the bot engine created through another server process is listed within that.',
   request: { query: ListBotsQuery },
   responses: { 200: jsonResponse('The bots, newest first.', BotListOut) },
 });
@@ -26,10 +27,10 @@ documentPublic({
 });
 
 /** `GET /bots`, `GET /bots/:id`. */
-export function botsRouter({ deps }: RouteFactoryOptions): Router {
+export function botsRouter({ deps, config }: RouteFactoryOptions): Router {
   const router = new Router();
   router.get('/bots', async (ctx) => {
-    const page = await listBots(deps.connection, authOf(ctx).workspaceId, parseQuery(ctx, ListBotsQuery));
+    const page = await listBots(deps.connection, authOf(ctx).workspaceId, parseQuery(ctx, ListBotsQuery), config.BOT_LIST_CACHE_MS);
     ctx.body = { bots: page.items.map(presentBot), nextCursor: page.nextCursor } satisfies BotListOut;
   });
   router.get('/bots/:id', async (ctx) => {

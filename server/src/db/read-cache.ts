@@ -5,6 +5,8 @@ export interface ReadCache<V> {
   get(key: string): Promise<V>;
   /** Drops the entry at once (after this process's own write), so the next `get` reads again. */
   forget(key: string): void;
+  /** Drops every entry whose key passes `test` (a workspace's pages, say). */
+  forgetWhere(test: (key: string) => boolean): void;
 }
 
 export interface ReadCacheOptions<V> {
@@ -21,7 +23,7 @@ export interface ReadCacheOptions<V> {
  * dropped, never served. `ttlMs` 0 reads every time.
  */
 export function createReadCache<V>({ ttlMs, max, load }: ReadCacheOptions<V>): ReadCache<V> {
-  if (ttlMs <= 0) return { get: load, forget: () => undefined };
+  if (ttlMs <= 0) return { get: load, forget: () => undefined, forgetWhere: () => undefined };
   const entries = new LRUCache<string, Promise<V>>({ max, ttl: ttlMs });
   return {
     get(key) {
@@ -35,5 +37,8 @@ export function createReadCache<V>({ ttlMs, max, load }: ReadCacheOptions<V>): R
       return reading;
     },
     forget: (key) => void entries.delete(key),
+    forgetWhere(test) {
+      for (const key of [...entries.keys()]) if (test(key)) entries.delete(key);
+    },
   };
 }
