@@ -63,7 +63,7 @@ function apiBoundLines({ server, bare, roundTrip }) {
     const cores = ((roundTrip.clientCpuMicros + roundTrip.dbCpuMicros) * target) / 1e6;
     lines.push(
       `  the page's query alone through the Node driver (10 in flight, no server): ${perSecond(roundTrip.perSecond)}, client ${round(roundTrip.clientCpuMicros, 0)} µs + database ${round(roundTrip.dbCpuMicros, 0)} µs of CPU per query;` +
-        ` at 0.2× of bare Koa (${perSecond(target)}) that query alone would take ${round(cores, 2)} cores of this machine's 2, before HTTP, auth and the load generator`,
+        ` at 0.2× of bare Koa (${perSecond(target)}) that query alone would take ${round(cores, 2)} cores of this machine's 2, before HTTP, auth and the load generator (why the server lists bots from its BOT_LIST_CACHE_MS cache)`,
     );
   }
   return lines;
@@ -128,7 +128,7 @@ function targetLines({ ceiling, throughput, latencySustainable: half, latency200
     `p99 ingest→receipt < 100 ms at half capacity:   ${verdict(half.p99 < 100 && half.shed === 0 && allDelivered(half))} (${ms(half.p99)} at ${half.rate}/s, ${half.shed} shed)`,
     `p99 < 100 ms at 200 events/s:                   ${below200 ? verdict(latency200.p99 < 100 && latency200.shed === 0) : 'NOT APPLICABLE'} (${below200 ? ms(latency200.p99) : `200/s is above the ${round(throughput.eventsPerSecond, 0)}/s measured`})`,
     `GET /bots ≥ 0.2× bare Koa req/s:                ${verdict(api.server.perSecond >= 0.2 * api.bare.perSecond)} (${ratio(api.server.perSecond, api.bare.perSecond)}` +
-      (api.roundTrip ? `; bound: the page's query alone costs ${round(api.roundTrip.clientCpuMicros + api.roundTrip.dbCpuMicros, 0)} µs of CPU per round trip here, ${round(((api.roundTrip.clientCpuMicros + api.roundTrip.dbCpuMicros) * 0.2 * api.bare.perSecond) / 1e6, 2)} cores at the target rate)` : ')'),
+      (api.roundTrip && api.server.perSecond < 0.2 * api.bare.perSecond ? `; bound: the page's query alone costs ${round(api.roundTrip.clientCpuMicros + api.roundTrip.dbCpuMicros, 0)} µs of CPU per round trip here, ${round(((api.roundTrip.clientCpuMicros + api.roundTrip.dbCpuMicros) * 0.2 * api.bare.perSecond) / 1e6, 2)} cores at the target rate)` : ')'),
     `GET /bots ≤ 1 database round trip per request: ${apiCommands === null ? 'UNKNOWN' : verdict(apiCommands <= 1 + API_GUARD_BUDGET)} (${apiCommands === null ? 'not counted' : round(apiCommands, 3)} commands per request: the page's own query, and the rate limit's and key reads amortised to ≤ ${API_GUARD_BUDGET})`,
     `fairness ≥ 0.9 (healthy beside a 10 s one):     ${f ? verdict(f.ratio >= 0.9) : 'NOT MEASURED'} (${f ? `${round(f.ratio, 2)}: ${perSecond(f.shared.perSecond)} beside / ${perSecond(Math.max(...f.alone.perWindow))} alone` : 'no fairness phase'})`,
     `RSS after ≤ 1.3× before:                        ${verdict(memoryAfter.rssMb <= 1.3 * memoryBefore.rssMb)} (${round(memoryAfter.rssMb / memoryBefore.rssMb, 2)}× once idle after the load${memoryUnderLoad ? `, ${round(memoryUnderLoad.rssMb / memoryBefore.rssMb, 2)}× at its end` : ''}${memoryWarm ? `, ${round(memoryWarm.rssMb / memoryBefore.rssMb, 2)}× of it by the end of the warm-up and ${round(memoryAfter.rssMb / memoryWarm.rssMb, 2)}× over the rest` : ''}; JS heap committed ${ratio(memoryAfter.heapTotalMb, memoryBefore.heapTotalMb)}, native ${ratio(memoryAfter.rssMb - memoryAfter.heapTotalMb - (memoryAfter.externalMb ?? 0), memoryBefore.rssMb - memoryBefore.heapTotalMb - (memoryBefore.externalMb ?? 0))})`,
