@@ -3,7 +3,7 @@
 // one real server process (ROLE=all, defaults except a raised rate limit and local targets), one local receiver; everything on 127.0.0.1,
 // bounded, stopping by itself. BENCH_QUICK=1 shortens every phase (a smoke run);
 // BENCH_PROFILE=1 also CPU-profiles the server and prints where its time went.
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -155,7 +155,7 @@ async function main() {
   } catch (error) {
     // What the server logged is the evidence: print its last lines before the folder goes.
     const log = await readFile(server.logPath, 'utf8').catch(() => '');
-    console.error(`bench: the server's last log lines:\n${log.split('\n').slice(-15).join('\n')}`);
+    console.error(`bench: the server's last log lines:\n${log.split('\n').slice(-15).join('\n')}\nbench: its database is kept in ${work}`);
     throw error;
   } finally {
     await server.stop();
@@ -165,6 +165,9 @@ async function main() {
   figures.loadAfter = loadavg();
   if (PROFILE) figures.profile = await summariseProfile(join(work, 'profile'));
   printReport(figures);
+  // A full run leaves ~1.5 GB of database behind: kept only when asked (or when the run failed, above).
+  if (process.env.NEBULAHEX_KEEP_DATA) console.log(`bench: its database and profiles are kept in ${work}`);
+  else await rm(work, { recursive: true, force: true });
 }
 
 // Ctrl-C or a timeout: exit normally, so the exit handlers stop the server and the database.

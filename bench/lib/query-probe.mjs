@@ -41,6 +41,9 @@ export async function probeQueries(uri, dbName) {
       deliveries: await deliveries.estimatedDocumentCount(),
       events: await db.collection('events').estimatedDocumentCount(),
       byIdMs: await timed(() => deliveries.findOne(byIdFilter)),
+      // The shape the server asks (a republished event's deliveries, fanout.ts): the unique index's whole key.
+      byEventAndSubscriptionMs: await timed(() => deliveries.find({ ...byEventFilter, subscriptionId: { $in: [sample.subscriptionId] } }, { projection: { _id: 1 } }).toArray()),
+      // No server query asks by eventId alone; mongo-java-server's planner uses no index for a prefix of a compound key.
       byEventIdMs: await timed(() => deliveries.find(byEventFilter).toArray()),
       insertsPerSecond: await insertsPerSecond(client),
     };
