@@ -24,8 +24,12 @@ export async function getBot(connection: Connection, workspaceId: string, botId:
 
 /** BOT_LIST_CACHE_MS's default. */
 export const DEFAULT_BOT_LIST_CACHE_MS = 1_000;
-/** Pages kept per process (the least recently used go first). */
-const MAX_PAGES = 10_000;
+/**
+ * Pages kept per process (the least recently used go first): at most 100 bots each, so the
+ * cache holds at most ~100,000 bots (some tens of MB with their presented answers) however many
+ * workspaces ask.
+ */
+const MAX_PAGES = 1_000;
 const lists = perConnection<ReadCache<Page<BotDoc>>>();
 const pageKey = (workspaceId: string, page: PageQuery) => `${workspaceId}\n${page.limit}\n${page.cursor ?? ''}`;
 
