@@ -3,7 +3,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient, type Collection, type Db, type Document, type Filter, type Sort, type UpdateFilter } from 'mongodb';
-import { freshDatabaseUri } from '../testing/database.js';
 import { startDatabase } from './embedded.js';
 
 // The embedded database answers queries from in-memory secondary indexes
@@ -121,16 +120,20 @@ async function expectSameAnswers(rng: Random, indexed: Collection<Row>, plain: C
 }
 
 describe('secondary indexes of the embedded database', () => {
+  // A database server of this suite's own: serverStatus counts the reads of every database on a
+  // server, and the suites running beside this one share the test run's server.
+  let server: Awaited<ReturnType<typeof startDatabase>>;
   let client: MongoClient;
   let db: Db;
 
   beforeAll(async () => {
-    client = await new MongoClient(freshDatabaseUri(), { directConnection: true }).connect();
-    db = client.db();
+    server = await startDatabase({ maxHeap: '256m' });
+    client = await new MongoClient(server.uri, { directConnection: true }).connect();
+    db = client.db('app');
   });
   afterAll(async () => {
-    await db.dropDatabase().catch(() => {});
-    await client.close();
+    await client?.close();
+    await server?.stop();
   });
 
   it('gives every query, update and delete the answer a full scan gives, in the same order', async () => {
