@@ -96,6 +96,7 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps): DeliveryEngine {
     timeoutMs: config.WEBHOOK_TIMEOUT_MS,
     excerptBytes: config.WEBHOOK_RESPONSE_EXCERPT_BYTES,
     lookup: guardedLookup(policy),
+    connectionsPerOrigin: config.WORKER_CONCURRENCY,
   });
   const retries = createBatcher<number, DeliveryRef>(HANDOFF_WINDOW_MS, async (deliveries, dueAt) => {
     await agenda.schedule(new Date(dueAt), DELIVERY_JOBS.attempt, jobDataOf(deliveries));

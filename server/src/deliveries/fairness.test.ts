@@ -101,3 +101,21 @@ describe('delivery jobs stored before lanes existed', () => {
     expect(webhookIds(story.receiver, '/old-jobs').sort()).toEqual(['evt_old_job_1', 'evt_old_job_2']);
   });
 });
+
+describe('endpoints on one host', () => {
+  it('share the worker\'s slots, not a fixed pool of connections to the host: 2 × 15 hanging requests are all in flight at once', async () => {
+    // Every Zapier REST hook has the same origin. The sender's connections to one origin follow
+    // WORKER_CONCURRENCY; with its old fixed pool of 20, the last 10 requests queued for a connection.
+    await story.close();
+    story = await startWebhookStory({ WORKER_CONCURRENCY: 30, WEBHOOK_ENDPOINT_CONCURRENCY: 15, WEBHOOK_TIMEOUT_MS: 60_000 });
+    for (const path of ['/zap-a', '/zap-b']) {
+      expect((await story.api('POST', '/hooks', { event: 'lead.captured', targetUrl: slowReceiver.url(path) })).status).toBe(201);
+    }
+    for (let n = 0; n < 15; n += 1) await story.publish('lead.captured');
+    await waitFor(() => slowReceiver.inFlight === 30, { message: '30 requests in flight at the one host', timeoutMs: 15_000 });
+    recover();
+    await waitFor(() => slowReceiver.inFlight === 0, { message: 'every request to have been answered' });
+    expect(slowReceiver.peakInFlight).toBe(30);
+    for (const path of ['/zap-a', '/zap-b']) expect(new Set(webhookIds(slowReceiver, path)).size).toBe(15);
+  }, 60_000);
+});
