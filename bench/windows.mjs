@@ -1,0 +1,68 @@
+// `node bench/windows.mjs` (after `npm run build`): consecutive delivery-throughput windows on
+// one server and one embedded database that grows with each, to see where the engine's
+// throughput settles and what bounds it — the question `npm run bench` answers once, asked
+// window after window. Not a figure of record (that is `npm run bench`); an instrument.
+//
+//   BENCH_WINDOWS=8          windows (default 6), each BENCH_WINDOW_SECONDS (default 20) long
+//   BENCH_INGEST_CONCURRENCY=32 ingest requests in flight (closed loops)
+//   BENCH_STORAGE=memory     mongo-java-server's in-memory backend instead of the H2 file
+//   BENCH_DURABILITY=interval|fsync   the H2 file's other commit modes (default: commit)
+//   BENCH_THREADS=1          sample the database's request threads (jcmd Thread.print each second)
+//                            during the last window: idle, running, waiting for the group commit,
+//                            blocked on a collection's monitor
+//   NEBULAHEX_KEEP_DATA=1    keep the work folder (database, server log)
+//
+// Everything listens on 127.0.0.1; every window is bounded and the run stops by itself.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDatabase } from '../server/dist/db/embedded.js';
+import { measureThroughput } from './delivery.mjs';
+import { serverCommandCounters } from './lib/db-commands.mjs';
+import { startReceiver } from './lib/receiver.mjs';
+import { startServer } from './lib/server-process.mjs';
+import { sampleThreadStates } from './lib/thread-states.mjs';
+
+const WINDOWS = Number(process.env.BENCH_WINDOWS ?? 6);
+const INGESTS = Number(process.env.BENCH_INGEST_CONCURRENCY ?? 32);
+const WINDOW_MS = Number(process.env.BENCH_WINDOW_SECONDS ?? 20) * 1000;
+if (!(Number.isInteger(WINDOWS) && WINDOWS > 0 && WINDOWS <= 50)) throw new Error('BENCH_WINDOWS must be a whole number from 1 to 50');
+if (!(Number.isInteger(INGESTS) && INGESTS > 0 && INGESTS <= 256)) throw new Error('BENCH_INGEST_CONCURRENCY must be a whole number from 1 to 256');
+if (!(WINDOW_MS >= 1000 && WINDOW_MS <= 120_000)) throw new Error('BENCH_WINDOW_SECONDS must be from 1 to 120');
+
+const work = await mkdtemp(join(tmpdir(), 'nebulahex-windows-'));
+const inMemory = process.env.BENCH_STORAGE === 'memory';
+const database = await startDatabase({ ...(inMemory ? {} : { dataDir: join(work, 'db') }), durability: process.env.BENCH_DURABILITY ?? 'commit', log: (line) => console.log(line) });
+const receiver = await startReceiver();
+const server = await startServer({
+  label: 'windows',
+  env: {
+    MONGODB_URI: `${database.uri}/nebulahex_bench`,
+    WEBHOOK_ALLOW_HTTP: 'true',
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+    RATE_LIMIT_MAX: '10000',
+    RATE_LIMIT_WINDOW_SECONDS: '1',
+  },
+});
+console.log(`${WINDOWS} windows of ${WINDOW_MS / 1000} s, ${INGESTS} ingests in flight, 2 subscriptions per event, on ${database.description}`);
+const load = { server, receiver, dbPid: database.pid, dbCounters: serverCommandCounters(server), subscriptions: 2, concurrency: INGESTS };
+let failed = false;
+try {
+  for (let index = 1; index <= WINDOWS; index += 1) {
+    const sampler = process.env.BENCH_THREADS === '1' && index === WINDOWS ? sampleThreadStates(database.pid) : null;
+    const threads = sampler ? new Promise((done) => setTimeout(() => done(sampler.stop()), WINDOW_MS)) : null;
+    const result = await measureThroughput({ ...load, name: `window${index}`, durationMs: WINDOW_MS, drainMs: 60_000 });
+    const perDelivery = Object.entries(result.cpuPercent).map(([name, percent]) => `${name} ${Math.round(percent)} % (${Math.round((percent * 10_000) / result.deliveriesPerSecond)} µs)`);
+    console.log(`window ${index}: ${Math.round(result.deliveriesPerSecond)} deliveries/s (ingested ${Math.round(result.ingestPerSecond * 2)} deliveries/s, drained in ${result.drainSeconds.toFixed(1)} s), ${result.delivered}/${result.expected} arrived; CPU of one core (per delivery): ${perDelivery.join(', ')}`);
+    if (threads) console.log(`  database request threads during the window, mean per dump: ${JSON.stringify(await threads)}`);
+  }
+} catch (error) {
+  failed = true;
+  throw error;
+} finally {
+  await server.stop();
+  await receiver.close();
+  await database.stop();
+  if (process.env.NEBULAHEX_KEEP_DATA || failed) console.log(`kept in ${work}`);
+  else await rm(work, { recursive: true, force: true });
+}
