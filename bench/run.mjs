@@ -17,7 +17,7 @@ import { serverCommandCounters } from './lib/db-commands.mjs';
 import { summariseProfile } from './lib/profile.mjs';
 import { probeQueries } from './lib/query-probe.mjs';
 import { startReceiver } from './lib/receiver.mjs';
-import { startServer } from './lib/server-process.mjs';
+import { startBenchServer } from './lib/server-process.mjs';
 import { rssMb, sleep } from './lib/stats.mjs';
 import { measureNaive } from './naive.mjs';
 import { printReport } from './report.mjs';
@@ -99,18 +99,11 @@ async function main() {
   const dbPid = database.pid;
   const receiver = await startReceiver();
   const probe = fileURLToPath(new URL('./lib/memory-probe.mjs', import.meta.url));
-  const server = await startServer({
+  const server = await startBenchServer({
     label: 'bench',
+    databaseUri: `${database.uri}/nebulahex_bench`,
     nodeArgs: ['--import', probe, ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${join(work, 'profile')}`] : [])],
-    env: {
-      MONGODB_URI: `${database.uri}/nebulahex_bench`,
-      WEBHOOK_ALLOW_HTTP: 'true',
-      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
-      // The limiter stays on (its cost is part of every request) with a limit the load never reaches.
-      RATE_LIMIT_MAX: '10000',
-      RATE_LIMIT_WINDOW_SECONDS: '1',
-      BENCH_MEMORY_FILE: memoryFile,
-    },
+    env: { BENCH_MEMORY_FILE: memoryFile },
   });
   const dbCounters = serverCommandCounters(server);
   const figures = { database: database.description, loadBefore, quick: QUICK };

@@ -20,7 +20,7 @@ import { startDatabase } from '../server/dist/db/embedded.js';
 import { measureThroughput } from './delivery.mjs';
 import { serverCommandCounters } from './lib/db-commands.mjs';
 import { startReceiver } from './lib/receiver.mjs';
-import { startServer } from './lib/server-process.mjs';
+import { startBenchServer } from './lib/server-process.mjs';
 import { sampleThreadStates } from './lib/thread-states.mjs';
 
 const WINDOWS = Number(process.env.BENCH_WINDOWS ?? 6);
@@ -34,16 +34,7 @@ const work = await mkdtemp(join(tmpdir(), 'nebulahex-windows-'));
 const inMemory = process.env.BENCH_STORAGE === 'memory';
 const database = await startDatabase({ ...(inMemory ? {} : { dataDir: join(work, 'db') }), durability: process.env.BENCH_DURABILITY ?? 'commit', log: (line) => console.log(line) });
 const receiver = await startReceiver();
-const server = await startServer({
-  label: 'windows',
-  env: {
-    MONGODB_URI: `${database.uri}/nebulahex_bench`,
-    WEBHOOK_ALLOW_HTTP: 'true',
-    WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
-    RATE_LIMIT_MAX: '10000',
-    RATE_LIMIT_WINDOW_SECONDS: '1',
-  },
-});
+const server = await startBenchServer({ label: 'windows', databaseUri: `${database.uri}/nebulahex_bench` });
 console.log(`${WINDOWS} windows of ${WINDOW_MS / 1000} s, ${INGESTS} ingests in flight, 2 subscriptions per event, on ${database.description}`);
 const load = { server, receiver, dbPid: database.pid, dbCounters: serverCommandCounters(server), subscriptions: 2, concurrency: INGESTS };
 let failed = false;

@@ -117,3 +117,23 @@ function internalClient(baseUrl, token) {
     return JSON.parse(text);
   };
 }
+
+/**
+ * The server every benchmark measures: defaults, except that it may deliver to the bench's
+ * receivers on loopback over plain HTTP, and a rate limit the load never reaches (the limiter
+ * stays on: its cost is part of every request).
+ */
+export function startBenchServer({ databaseUri, label, nodeArgs = [], env = {} }) {
+  return startServer({
+    label,
+    nodeArgs,
+    env: {
+      MONGODB_URI: databaseUri,
+      WEBHOOK_ALLOW_HTTP: 'true',
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+      RATE_LIMIT_MAX: '10000',
+      RATE_LIMIT_WINDOW_SECONDS: '1',
+      ...env,
+    },
+  });
+}
