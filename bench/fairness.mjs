@@ -1,10 +1,17 @@
 // Fairness between endpoints (issue 13, part 3): a healthy endpoint's deliveries/s alone, then
 // beside a second endpoint subscribed to the same events whose receiver never answers, so that
 // every attempt to it runs into the full WEBHOOK_TIMEOUT_MS (10 s by default).
-import { createIngester, ingestClosedLoop, prepareWorkspace, subscribe } from './delivery.mjs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { startDatabase } from '../server/dist/db/embedded.js';
+import { createIngester, ingestClosedLoop, measureThroughput, prepareWorkspace, subscribe } from './delivery.mjs';
 import { settledBacklog } from './lib/backlog.mjs';
-import { countersDelta } from './lib/db-commands.mjs';
-import { startSilentReceiver } from './lib/receiver.mjs';
+import { countersDelta, serverCommandCounters } from './lib/db-commands.mjs';
+import { startReceiver, startSilentReceiver } from './lib/receiver.mjs';
+import { startBenchServer } from './lib/server-process.mjs';
+import { fairnessLines } from './report.mjs';
 
 /** Closed-loop ingestion for `durationMs`: the healthy path's distinct deliveries over the window. */
 async function healthyWindow({ server, receiver, dbCounters, workspace, window, concurrency, durationMs }) {
@@ -39,29 +46,106 @@ async function unsubscribe(server, apiKey, id) {
 
 /**
  * A healthy endpoint's rate alone (A) and beside an endpoint on the same events whose receiver
- * never answers (B), in the order A B B A, so that a load that drifts on a shared machine
- * weighs on both alike; before the last A the silent endpoint is deleted and its open attempts
- * have timed out. Each workspace has its own healthy endpoint; the figure is B over the better A window.
+ * never answers (B). Windows run in the order A B B A, `cycles` times over (A B B A A B B A for
+ * two): each kind's windows then sit at the same mean position in time, so a load that drifts
+ * over the phase — a growing database, a warming JIT, a neighbour on the machine — weighs on
+ * both alike instead of on whichever came last. Each workspace has its own healthy endpoint.
+ *
+ * B is measured in the silent endpoint's steady state: before each B pair a silent endpoint is
+ * subscribed and the shared workspace's events flow, untimed, for `silentWarmMs` (longer than
+ * the sender's 10 s timeout), so its first attempts have timed out, been recorded and retried
+ * and its backlog is growing when the B windows start. A is measured alone: after a B pair the
+ * silent endpoint is deleted, and the next A waits until its open attempts have timed out and
+ * the server has nothing due or sending.
  */
-export async function measureFairness({ server, receiver, dbCounters, concurrency, durationMs }) {
+export async function measureFairness({ server, receiver, dbCounters, concurrency, windowMs, cycles = 2, silentWarmMs = 11_000 }) {
   const settled = await settledBacklog(server, 60_000);
   const silent = await startSilentReceiver();
   try {
     const space = async (name) => ({ ...(await prepareWorkspace({ server, receiver, name, subscriptions: 1 })), name });
-    const [aloneSpace, sharedSpace] = [await space('fair_alone'), await space('fair_shared')];
-    const silentId = await subscribe(server, sharedSpace.apiKey, silent.url('/never'));
-    const window = (workspace, n) => healthyWindow({ server, receiver, dbCounters, workspace, window: n, concurrency, durationMs: durationMs / 2 });
-    const a1 = await window(aloneSpace, 1);
-    const [b1, b2] = [await window(sharedSpace, 1), await window(sharedSpace, 2)];
-    const peakOpen = silent.stats().peakOpen;
-    await unsubscribe(server, sharedSpace.apiKey, silentId);
-    const quiet = performance.now() + 15_000;
-    while (silent.stats().open > 0 && performance.now() < quiet) await new Promise((resolve) => setTimeout(resolve, 200));
-    const a2 = await window(aloneSpace, 2);
-    const [alone, shared] = [combined([a1, a2]), combined([b1, b2])];
-    // Against the better alone window: the last A runs on a larger database, after the deletion, so it can only flatter B.
-    return { settled, alone, shared, ratio: shared.perSecond / Math.max(...alone.perWindow), silent: { ...silent.stats(), peakOpen } };
+    const spaces = { A: await space('fair_alone'), B: await space('fair_shared') };
+    let count = 0;
+    const window = (kind, durationMs = windowMs) => {
+      count += 1;
+      return healthyWindow({ server, receiver, dbCounters, workspace: spaces[kind], window: count, concurrency, durationMs });
+    };
+    const windows = { A: [], B: [] };
+    const order = [];
+    const waits = [];
+    let silentId = null;
+    for (let cycle = 0; cycle < cycles; cycle += 1) {
+      for (const kind of ['A', 'B', 'B', 'A']) {
+        if (kind === 'B' && silentId === null) {
+          silentId = await subscribe(server, spaces.B.apiKey, silent.url('/never'));
+          await window('B', silentWarmMs);
+        }
+        if (kind === 'A' && silentId !== null) {
+          await unsubscribe(server, spaces.B.apiKey, silentId);
+          silentId = null;
+          const started = performance.now();
+          const quiet = started + 15_000;
+          while (silent.stats().open > 0 && performance.now() < quiet) await new Promise((resolve) => setTimeout(resolve, 200));
+          const backlog = await settledBacklog(server, 30_000);
+          waits.push({ seconds: (performance.now() - started) / 1000, silentOpen: silent.stats().open, backlogOpen: backlog.open });
+        }
+        const result = await window(kind);
+        windows[kind].push(result);
+        order.push({ kind, cycle, perSecond: result.delivered / result.windowSeconds });
+      }
+    }
+    if (silentId !== null) await unsubscribe(server, spaces.B.apiKey, silentId);
+    const [alone, shared] = [combined(windows.A), combined(windows.B)];
+    // Each cycle's own B over A: how much the figure moves from one A B B A to the next.
+    const cycleRatios = Array.from({ length: cycles }, (_, cycle) => {
+      const of = (kind) => combined(windows[kind].slice(cycle * 2, cycle * 2 + 2)).perSecond;
+      return of('B') / of('A');
+    });
+    return { settled, alone, shared, ratio: shared.perSecond / alone.perSecond, cycleRatios, order, waits, silent: silent.stats() };
   } finally {
     await silent.close();
   }
+}
+
+/**
+ * `node bench/fairness.mjs` (after `npm run build`): the fairness phase alone, on a fresh server
+ * and embedded database, after BENCH_FAIRNESS_WARM_SECONDS (default 60) of the throughput load to
+ * warm both runtimes. BENCH_FAIRNESS_CYCLES (default 2) A B B A cycles of BENCH_WINDOW_SECONDS
+ * (default 6) windows. An instrument for this one question; `npm run bench` is the figure of record.
+ */
+async function main() {
+  const number = (name, fallback, min, max) => {
+    const value = Number(process.env[name] ?? fallback);
+    if (!(value >= min && value <= max)) throw new Error(`${name} must be a number from ${min} to ${max}`);
+    return value;
+  };
+  const cycles = Math.round(number('BENCH_FAIRNESS_CYCLES', 2, 1, 10));
+  const windowMs = number('BENCH_WINDOW_SECONDS', 6, 1, 60) * 1000;
+  const warmMs = number('BENCH_FAIRNESS_WARM_SECONDS', 60, 0, 600) * 1000;
+  const work = await mkdtemp(join(tmpdir(), 'nebulahex-fairness-'));
+  const database = await startDatabase({ dataDir: join(work, 'db'), durability: 'commit', log: (line) => console.log(line) });
+  const receiver = await startReceiver();
+  const server = await startBenchServer({ label: 'fairness', databaseUri: `${database.uri}/nebulahex_bench` });
+  const dbCounters = serverCommandCounters(server);
+  try {
+    if (warmMs > 0) {
+      console.log(`warming up: ${warmMs / 1000} s of the throughput load (32 ingests in flight, 2 subscriptions per event)…`);
+      const warm = await measureThroughput({ server, receiver, dbPid: database.pid, dbCounters, subscriptions: 2, concurrency: 32, durationMs: warmMs, drainMs: 60_000, name: 'warm' });
+      console.log(`  ${Math.round(warm.deliveriesPerSecond)} deliveries/s`);
+    }
+    console.log(`fairness: ${cycles} × A B B A, windows of ${windowMs / 1000} s…`);
+    console.log(fairnessLines(await measureFairness({ server, receiver, dbCounters, concurrency: 8, windowMs, cycles })).join('\n'));
+  } finally {
+    await server.stop();
+    await receiver.close();
+    await database.stop();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
+  main().catch((error) => {
+    console.error('fairness: failed:', error);
+    process.exit(1);
+  });
 }

@@ -89,16 +89,18 @@ function apiLines({ api, memoryBefore: before, memoryWarm: warm, memoryUnderLoad
   ];
 }
 
-function fairnessLines({ fairness: f }) {
+/** The fairness phase's lines (also printed by `node bench/fairness.mjs` on its own). */
+export function fairnessLines(f) {
   if (!f) return [];
   const commands = (r) => (r.commandsPerEvent === null ? '' : `; ${round(r.commandsPerEvent, 1)} database commands per event`);
   const line = (name, r) => `  ${name}: ${perSecond(r.perSecond)} (windows ${r.perWindow.map(perSecond).join(', ')}; ${r.delivered} delivered of ${r.ingested} events in ${round(r.windowSeconds, 0)} s, ${r.failedIngests} ingest errors${commands(r)})`;
   return [
-    'fairness: a healthy endpoint, 8 closed ingest loops, alone (A) and beside an endpoint on the same events whose receiver never answers (B, 10 s timeout), windows in the order A B B A:',
+    `fairness: a healthy endpoint, 8 closed ingest loops, alone (A) and beside an endpoint on the same events whose receiver never answers (B, 10 s timeout), windows in the order ${f.order.map((w) => w.kind).join(' ')} (B after the silent one had been timing out for a while; A after it was deleted and its attempts had ended):`,
     `  started after ${round(f.settled.waitedSeconds, 1)} s waiting for earlier phases' backlog (${f.settled.open} deliveries still due or sending)`,
+    `  windows in order: ${f.order.map((w) => `${w.kind} ${perSecond(w.perSecond)}`).join(', ')}`,
     line('alone (A)', f.alone),
     line('beside the silent one (B)', f.shared),
-    `  healthy beside / its better alone window = ${round(f.ratio, 2)}; the silent receiver got ${f.silent.requests} requests, at most ${f.silent.peakOpen} open at once`,
+    `  healthy beside / alone = ${round(f.ratio, 2)} (each A B B A on its own: ${f.cycleRatios.map((r) => round(r, 2)).join(', ')}); before each A after B: ${f.waits.map((w) => `${round(w.seconds, 1)} s until quiet`).join(', ')}; the silent receiver got ${f.silent.requests} requests, at most ${f.silent.peakOpen} open at once`,
   ];
 }
 
@@ -130,7 +132,7 @@ function targetLines({ ceiling, throughput, latencySustainable: half, latency200
     `GET /bots ≥ 0.2× bare Koa req/s:                ${verdict(api.server.perSecond >= 0.2 * api.bare.perSecond)} (${ratio(api.server.perSecond, api.bare.perSecond)}` +
       (api.roundTrip && api.server.perSecond < 0.2 * api.bare.perSecond ? `; bound: the page's query alone costs ${round(api.roundTrip.clientCpuMicros + api.roundTrip.dbCpuMicros, 0)} µs of CPU per round trip here, ${round(((api.roundTrip.clientCpuMicros + api.roundTrip.dbCpuMicros) * 0.2 * api.bare.perSecond) / 1e6, 2)} cores at the target rate)` : ')'),
     `GET /bots ≤ 1 database round trip per request: ${apiCommands === null ? 'UNKNOWN' : verdict(apiCommands <= 1 + API_GUARD_BUDGET)} (${apiCommands === null ? 'not counted' : round(apiCommands, 3)} commands per request: the page's own query, and the rate limit's and key reads amortised to ≤ ${API_GUARD_BUDGET})`,
-    `fairness ≥ 0.9 (healthy beside a 10 s one):     ${f ? verdict(f.ratio >= 0.9) : 'NOT MEASURED'} (${f ? `${round(f.ratio, 2)}: ${perSecond(f.shared.perSecond)} beside / ${perSecond(Math.max(...f.alone.perWindow))} alone` : 'no fairness phase'})`,
+    `fairness ≥ 0.9 (healthy beside a 10 s one):     ${f ? verdict(f.ratio >= 0.9) : 'NOT MEASURED'} (${f ? `${round(f.ratio, 2)}: ${perSecond(f.shared.perSecond)} beside / ${perSecond(f.alone.perSecond)} alone; each A B B A ${f.cycleRatios.map((r) => round(r, 2)).join(', ')}` : 'no fairness phase'})`,
     `RSS after ≤ 1.3× before:                        ${verdict(memoryAfter.rssMb <= 1.3 * memoryBefore.rssMb)} (${round(memoryAfter.rssMb / memoryBefore.rssMb, 2)}× once idle after the load${memoryUnderLoad ? `, ${round(memoryUnderLoad.rssMb / memoryBefore.rssMb, 2)}× at its end` : ''}${memoryWarm ? `, ${round(memoryWarm.rssMb / memoryBefore.rssMb, 2)}× of it by the end of the warm-up and ${round(memoryAfter.rssMb / memoryWarm.rssMb, 2)}× over the rest` : ''}; JS heap committed ${ratio(memoryAfter.heapTotalMb, memoryBefore.heapTotalMb)}, native ${ratio(memoryAfter.rssMb - memoryAfter.heapTotalMb - (memoryAfter.externalMb ?? 0), memoryBefore.rssMb - memoryBefore.heapTotalMb - (memoryBefore.externalMb ?? 0))})`,
   ];
 }
@@ -144,7 +146,7 @@ export function printReport(figures) {
     ...deliveryLines(figures),
     ...apiLines(figures),
     ...queryLines(figures),
-    ...fairnessLines(figures),
+    ...fairnessLines(figures.fairness),
     '--- targets ---',
     ...targetLines(figures),
   ];
