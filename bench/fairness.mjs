@@ -1,16 +1,12 @@
 // Fairness between endpoints (issue 13, part 3): a healthy endpoint's deliveries/s alone, then
 // beside a second endpoint subscribed to the same events whose receiver never answers, so that
 // every attempt to it runs into the full WEBHOOK_TIMEOUT_MS (10 s by default).
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startDatabase } from '../server/dist/db/embedded.js';
 import { createIngester, ingestClosedLoop, measureThroughput, prepareWorkspace, subscribe } from './delivery.mjs';
 import { settledBacklog } from './lib/backlog.mjs';
-import { countersDelta, serverCommandCounters } from './lib/db-commands.mjs';
-import { startReceiver, startSilentReceiver } from './lib/receiver.mjs';
-import { startBenchServer } from './lib/server-process.mjs';
+import { countersDelta } from './lib/db-commands.mjs';
+import { startSilentReceiver } from './lib/receiver.mjs';
+import { envNumber, withBenchStack } from './lib/stack.mjs';
 import { fairnessLines } from './report.mjs';
 
 /** Closed-loop ingestion for `durationMs`: the healthy path's distinct deliveries over the window. */
@@ -90,7 +86,7 @@ export async function measureFairness({ server, receiver, dbCounters, concurrenc
         }
         const result = await window(kind);
         windows[kind].push(result);
-        order.push({ kind, cycle, perSecond: result.delivered / result.windowSeconds });
+        order.push({ kind, perSecond: result.delivered / result.windowSeconds });
       }
     }
     if (silentId !== null) await unsubscribe(server, spaces.B.apiKey, silentId);
@@ -113,20 +109,10 @@ export async function measureFairness({ server, receiver, dbCounters, concurrenc
  * (default 6) windows. An instrument for this one question; `npm run bench` is the figure of record.
  */
 async function main() {
-  const number = (name, fallback, min, max) => {
-    const value = Number(process.env[name] ?? fallback);
-    if (!(value >= min && value <= max)) throw new Error(`${name} must be a number from ${min} to ${max}`);
-    return value;
-  };
-  const cycles = Math.round(number('BENCH_FAIRNESS_CYCLES', 2, 1, 10));
-  const windowMs = number('BENCH_WINDOW_SECONDS', 6, 1, 60) * 1000;
-  const warmMs = number('BENCH_FAIRNESS_WARM_SECONDS', 60, 0, 600) * 1000;
-  const work = await mkdtemp(join(tmpdir(), 'nebulahex-fairness-'));
-  const database = await startDatabase({ dataDir: join(work, 'db'), durability: 'commit', log: (line) => console.log(line) });
-  const receiver = await startReceiver();
-  const server = await startBenchServer({ label: 'fairness', databaseUri: `${database.uri}/nebulahex_bench` });
-  const dbCounters = serverCommandCounters(server);
-  try {
+  const cycles = envNumber('BENCH_FAIRNESS_CYCLES', 2, 1, 10, { integer: true });
+  const windowMs = envNumber('BENCH_WINDOW_SECONDS', 6, 1, 60) * 1000;
+  const warmMs = envNumber('BENCH_FAIRNESS_WARM_SECONDS', 60, 0, 600) * 1000;
+  await withBenchStack('fairness', async ({ database, receiver, server, dbCounters }) => {
     if (warmMs > 0) {
       console.log(`warming up: ${warmMs / 1000} s of the throughput load (32 ingests in flight, 2 subscriptions per event)…`);
       const warm = await measureThroughput({ server, receiver, dbPid: database.pid, dbCounters, subscriptions: 2, concurrency: 32, durationMs: warmMs, drainMs: 60_000, name: 'warm' });
@@ -134,12 +120,7 @@ async function main() {
     }
     console.log(`fairness: ${cycles} × A B B A, windows of ${windowMs / 1000} s…`);
     console.log(fairnessLines(await measureFairness({ server, receiver, dbCounters, concurrency: 8, windowMs, cycles })).join('\n'));
-  } finally {
-    await server.stop();
-    await receiver.close();
-    await database.stop();
-    await rm(work, { recursive: true, force: true });
-  }
+  });
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -100,7 +100,7 @@ export function fairnessLines(f) {
     `  windows in order: ${f.order.map((w) => `${w.kind} ${perSecond(w.perSecond)}`).join(', ')}`,
     line('alone (A)', f.alone),
     line('beside the silent one (B)', f.shared),
-    `  healthy beside / alone = ${round(f.ratio, 2)} (each A B B A on its own: ${f.cycleRatios.map((r) => round(r, 2)).join(', ')}); before each A after B: ${f.waits.map((w) => `${round(w.seconds, 1)} s until quiet`).join(', ')}; the silent receiver got ${f.silent.requests} requests, at most ${f.silent.peakOpen} open at once`,
+    `  healthy beside / alone = ${round(f.ratio, 2)} (each A B B A on its own: ${f.cycleRatios.map((r) => round(r, 2)).join(', ')}); before each A after B: ${f.waits.map((w) => `${round(w.seconds, 1)} s until quiet${w.silentOpen || w.backlogOpen ? ` (still open: ${w.silentOpen} silent attempts, ${w.backlogOpen} due or sending)` : ''}`).join(', ')}; the silent receiver got ${f.silent.requests} requests, at most ${f.silent.peakOpen} open at once`,
   ];
 }
 

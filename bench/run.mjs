@@ -143,7 +143,7 @@ async function main() {
     figures.memoryUnderLoad = await memoryOf(server, memoryFile);
     figures.memoryAfter = await settledMemory(server, memoryFile);
     await phase('queries', () => probeQueries(database.uri, 'nebulahex_bench'));
-    // Last: the silent endpoint's deliveries keep timing out and retrying until the server stops.
+    // Last: its silent endpoints leave failed deliveries and retry jobs behind them.
     await phase('fairness', () => measureFairness({ server, receiver, dbCounters, concurrency: 8, windowMs: seconds(6, 2), cycles: QUICK ? 1 : 2 }));
   } catch (error) {
     // What the server logged is the evidence: print its last lines before the folder goes.

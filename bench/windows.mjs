@@ -13,32 +13,17 @@
 //   NEBULAHEX_KEEP_DATA=1    keep the work folder (database, server log)
 //
 // Everything listens on 127.0.0.1; every window is bounded and the run stops by itself.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startDatabase } from '../server/dist/db/embedded.js';
 import { measureThroughput } from './delivery.mjs';
-import { serverCommandCounters } from './lib/db-commands.mjs';
-import { startReceiver } from './lib/receiver.mjs';
-import { startBenchServer } from './lib/server-process.mjs';
+import { envNumber, withBenchStack } from './lib/stack.mjs';
 import { sampleThreadStates } from './lib/thread-states.mjs';
 
-const WINDOWS = Number(process.env.BENCH_WINDOWS ?? 6);
-const INGESTS = Number(process.env.BENCH_INGEST_CONCURRENCY ?? 32);
-const WINDOW_MS = Number(process.env.BENCH_WINDOW_SECONDS ?? 20) * 1000;
-if (!(Number.isInteger(WINDOWS) && WINDOWS > 0 && WINDOWS <= 50)) throw new Error('BENCH_WINDOWS must be a whole number from 1 to 50');
-if (!(Number.isInteger(INGESTS) && INGESTS > 0 && INGESTS <= 256)) throw new Error('BENCH_INGEST_CONCURRENCY must be a whole number from 1 to 256');
-if (!(WINDOW_MS >= 1000 && WINDOW_MS <= 120_000)) throw new Error('BENCH_WINDOW_SECONDS must be from 1 to 120');
+const WINDOWS = envNumber('BENCH_WINDOWS', 6, 1, 50, { integer: true });
+const INGESTS = envNumber('BENCH_INGEST_CONCURRENCY', 32, 1, 256, { integer: true });
+const WINDOW_MS = envNumber('BENCH_WINDOW_SECONDS', 20, 1, 120) * 1000;
 
-const work = await mkdtemp(join(tmpdir(), 'nebulahex-windows-'));
-const inMemory = process.env.BENCH_STORAGE === 'memory';
-const database = await startDatabase({ ...(inMemory ? {} : { dataDir: join(work, 'db') }), durability: process.env.BENCH_DURABILITY ?? 'commit', log: (line) => console.log(line) });
-const receiver = await startReceiver();
-const server = await startBenchServer({ label: 'windows', databaseUri: `${database.uri}/nebulahex_bench` });
-console.log(`${WINDOWS} windows of ${WINDOW_MS / 1000} s, ${INGESTS} ingests in flight, 2 subscriptions per event, on ${database.description}`);
-const load = { server, receiver, dbPid: database.pid, dbCounters: serverCommandCounters(server), subscriptions: 2, concurrency: INGESTS };
-let failed = false;
-try {
+await withBenchStack('windows', async ({ database, receiver, server, dbCounters }) => {
+  console.log(`${WINDOWS} windows of ${WINDOW_MS / 1000} s, ${INGESTS} ingests in flight, 2 subscriptions per event, on ${database.description}`);
+  const load = { server, receiver, dbPid: database.pid, dbCounters, subscriptions: 2, concurrency: INGESTS };
   for (let index = 1; index <= WINDOWS; index += 1) {
     const sampler = process.env.BENCH_THREADS === '1' && index === WINDOWS ? sampleThreadStates(database.pid) : null;
     const threads = sampler ? new Promise((done) => setTimeout(() => done(sampler.stop()), WINDOW_MS)) : null;
@@ -47,13 +32,4 @@ try {
     console.log(`window ${index}: ${Math.round(result.deliveriesPerSecond)} deliveries/s (ingested ${Math.round(result.ingestPerSecond * 2)} deliveries/s, drained in ${result.drainSeconds.toFixed(1)} s), ${result.delivered}/${result.expected} arrived; CPU of one core (per delivery): ${perDelivery.join(', ')}`);
     if (threads) console.log(`  database request threads during the window, mean per dump: ${JSON.stringify(await threads)}`);
   }
-} catch (error) {
-  failed = true;
-  throw error;
-} finally {
-  await server.stop();
-  await receiver.close();
-  await database.stop();
-  if (process.env.NEBULAHEX_KEEP_DATA || failed) console.log(`kept in ${work}`);
-  else await rm(work, { recursive: true, force: true });
-}
+});
