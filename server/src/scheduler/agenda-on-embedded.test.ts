@@ -52,6 +52,25 @@ describe('Agenda 6 with the mongo backend on the embedded database', () => {
     expect(stored.failedAt).toBeUndefined();
   });
 
+  it('leaves no timer holding the process open once its jobs have run and it has stopped', async () => {
+    // Agenda's per-job liveness check waits lockLifetime / 2 (here 5 minutes) on a timer that
+    // outlives the job; unless that timer is unref'd (patches/agenda+*.patch), a process that
+    // has stopped its scheduler cannot exit until the timer fires.
+    const agenda = await worker('one');
+    const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+    let ran = 0;
+    agenda.define('short', async () => {
+      ran += 1;
+    }, { lockLifetime: 10 * 60_000 });
+    const before = timers();
+    await agenda.start();
+    await agenda.now('short', {});
+    await agenda.now('short', {});
+    await waitFor(() => ran === 2, { message: 'both jobs to run' });
+    await stopScheduler(agenda, 5_000);
+    expect(timers()).toBeLessThanOrEqual(before);
+  });
+
   it('runs a scheduled job no earlier than its time', async () => {
     const agenda = await worker('one');
     let ranAt = 0;
