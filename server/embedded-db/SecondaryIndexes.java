@@ -303,21 +303,24 @@ final class SecondaryIndexes {
         private final Map<Object, P> positionsById = new ConcurrentHashMap<>();
         private final Set<P> unindexed = ConcurrentHashMap.newKeySet();
         private final List<String> keyNames;
+        /** Each key's dotted path, split once here rather than on every write. */
+        private final String[][] keyPaths;
         private volatile boolean broken;
 
         OrderedIndex(String name, List<IndexKey> keys, boolean sparse) {
             super(name, keys, sparse);
             this.keyNames = keys.stream().map(IndexKey::getKey).toList();
+            this.keyPaths = keyNames.stream().map(key -> key.split("\\.")).toArray(String[][]::new);
         }
 
         boolean isBroken() { return broken; }
 
         /** The index's key of `document`, or null when a field is (inside) an array. */
         private Object[] keyOf(Document document) {
-            Object[] key = new Object[keyNames.size()];
+            Object[] key = new Object[keyPaths.length];
             for (int i = 0; i < key.length; i++) {
                 Object value = document;
-                for (String part : keyNames.get(i).split("\\.")) {
+                for (String part : keyPaths[i]) {
                     if (value instanceof Collection) return null;
                     value = value instanceof Document nested ? nested.get(part) : null;
                 }
@@ -361,7 +364,17 @@ final class SecondaryIndexes {
             return position;
         }
 
+        /**
+         * Most updates leave most indexes' keys as they were (a delivery's attempt changes its
+         * status, not its subscription or creation time): those entries stay where they are.
+         */
         @Override public void updateInPlace(Document oldDocument, Document newDocument, P position, MongoCollection<P> collection) {
+            Object id = idOf(newDocument);
+            if (id != null && id.equals(idOf(oldDocument)) && position.equals(positionsById.get(id))) {
+                Object[] oldKey = keyOf(oldDocument);
+                Object[] newKey = keyOf(newDocument);
+                if (oldKey != null && newKey != null && KEY_ORDER.compare(oldKey, newKey) == 0) return;
+            }
             remove(oldDocument);
             add(newDocument, position, collection);
         }
