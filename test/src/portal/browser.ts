@@ -70,3 +70,57 @@ export function overflowing(page: Page): Promise<string[]> {
       .slice(0, 10);
   });
 }
+
+/**
+ * What a reader of the page's tables (the `.table-wrap` regions) cannot read without scrolling
+ * sideways, as sentences; empty when every table fits: the page or a region scrolling sideways,
+ * a row's element past the viewport's edges, a cell wider than its content allows, a word past
+ * the visible right edge, a body cell that does not show its column's name.
+ */
+export function tableReadingProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    const describe = (element: Element) => `${element.tagName.toLowerCase()} "${(element.textContent ?? '').trim().slice(0, 40)}"`;
+    const root = document.scrollingElement ?? document.documentElement;
+    if (root.scrollWidth > root.clientWidth) problems.push(`the page scrolls sideways (${root.scrollWidth} px in ${root.clientWidth} px)`);
+    const wraps = Array.from(document.querySelectorAll<HTMLElement>('.table-wrap'));
+    if (wraps.length === 0) problems.push('the page has no table');
+    for (const wrap of wraps) {
+      const table = wrap.getAttribute('aria-label') ?? 'a table';
+      if (wrap.scrollWidth > wrap.clientWidth) problems.push(`${table} scrolls sideways (${wrap.scrollWidth} px in ${wrap.clientWidth} px)`);
+      const visibleRight = Math.min(wrap.getBoundingClientRect().right, window.innerWidth);
+      for (const element of Array.from(wrap.querySelectorAll('table, tbody, tbody *'))) {
+        const box = element.getBoundingClientRect();
+        if (box.width > 0 && (box.left < -0.5 || box.right > window.innerWidth + 0.5)) {
+          problems.push(`${table}: ${describe(element)} spans ${Math.round(box.left)}–${Math.round(box.right)} px of a ${window.innerWidth} px viewport`);
+        }
+      }
+      const headers = Array.from(wrap.querySelectorAll('thead th')).map((th) => (th.textContent ?? '').trim());
+      for (const row of Array.from(wrap.querySelectorAll('tbody > tr'))) {
+        const cells = Array.from(row.children) as HTMLElement[];
+        const labelled = cells.length === headers.length; // not a detail row spanning every column
+        cells.forEach((cell, index) => {
+          if (cell.scrollWidth > cell.clientWidth + 1) problems.push(`${table}: ${describe(cell)} is wider than its cell (${cell.scrollWidth} px in ${cell.clientWidth} px)`);
+          if (labelled) {
+            const label = headers[index] ?? '';
+            const before = getComputedStyle(cell, '::before');
+            if (cell.dataset.label !== label) problems.push(`${table}: ${describe(cell)} is labelled ${JSON.stringify(cell.dataset.label)}, its column is ${JSON.stringify(label)}`);
+            else if (before.display === 'none' || !before.content.startsWith(JSON.stringify(label))) problems.push(`${table}: ${describe(cell)} does not show its column's name ${JSON.stringify(label)} (::before ${before.content})`);
+          }
+          const texts = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+          for (let text = texts.nextNode() as Text | null; text; text = texts.nextNode() as Text | null) {
+            if (text.parentElement?.closest('pre')) continue; // scrolls in its own box
+            for (const word of text.data.matchAll(/\S+/g)) {
+              const range = document.createRange();
+              range.setStart(text, word.index);
+              range.setEnd(text, word.index + word[0].length);
+              const past = Array.from(range.getClientRects()).some((box) => box.width > 0 && box.right > visibleRight + 0.5);
+              if (past) problems.push(`${table}: "${word[0]}" is cut at the right edge`);
+            }
+          }
+        });
+      }
+    }
+    return problems;
+  });
+}

@@ -4,7 +4,7 @@ import { verifyWebhook } from '@nebulahex/shared';
 import { callApi, createWorkspace, waitFor } from '@nebulahex/server/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startStory, type Story } from '../support/story.js';
-import { launchBrowser, overflowing, screenshot, seriousViolations, tabTo } from './browser.js';
+import { launchBrowser, overflowing, screenshot, seriousViolations, tableReadingProblems, tabTo } from './browser.js';
 
 jest.setTimeout(120_000);
 
@@ -204,6 +204,84 @@ describe('the portal, in Chromium', () => {
     await page.getByRole('dialog').waitFor({ state: 'hidden' });
     expect(await page.getByRole('button', { name: 'Revoke Keyboard key' }).count()).toBe(1);
     expect(await overflowing(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('shows its tables at 375 px as cards, each cell with its column name, nothing cut or scrolled sideways; a plain table on a desktop', async () => {
+    const narrow = await createWorkspace(story.app, 'Narrow Co');
+    const events = ['message.sent', 'lead.captured', 'order.lookup', 'conversation.fallback', 'conversation.escalation'];
+    const targetUrl = story.receiver.url('/narrow-screens');
+    const created = await callApi(story.app, '/hooks', { method: 'POST', headers: narrow.auth, body: { events, targetUrl, description: 'Every conversation event' } });
+    expect(created.status).toBe(201);
+    const context = await browser.newContext({ viewport: { width: 375, height: 800 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(await portalLink(narrow.auth));
+    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+
+    await page.getByRole('link', { name: 'Endpoints' }).click();
+    const endpoints = page.getByRole('region', { name: 'Endpoints' });
+    const eventsCell = endpoints.getByRole('cell', { name: events.join(', ') });
+    await eventsCell.waitFor();
+    expect(await tableReadingProblems(page)).toEqual([]);
+    // The cell shows its column's name, and its events whole, inside the viewport; the header row is not in the way.
+    const seen = await eventsCell.evaluate((cell) => ({
+      label: getComputedStyle(cell, '::before').content,
+      right: cell.getBoundingClientRect().right,
+      viewport: window.innerWidth,
+      text: (cell as HTMLElement).innerText,
+      headerHeight: cell.closest('table')?.querySelector('thead')?.getBoundingClientRect().height ?? -1,
+    }));
+    expect(seen.label).toMatch(/^"Events"/);
+    expect(seen.right).toBeLessThanOrEqual(seen.viewport);
+    expect(seen.text.replace(/\s+/g, ' ')).toContain(events.join(', '));
+    expect(seen.headerHeight).toBeLessThanOrEqual(1);
+    // Still a table to assistive technology (Chromium's own accessibility tree): its header cells are
+    // there, and a cell's name is its content alone, not its shown column name as well.
+    const cdp = await context.newCDPSession(page);
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: Array<{ role?: { value?: string }; name?: { value?: string }; ignored?: boolean }> };
+    const exposed = nodes.filter((node) => !node.ignored).map((node) => `${node.role?.value} ${node.name?.value ?? ''}`.trim());
+    expect(exposed).toEqual(expect.arrayContaining(['table', 'columnheader Events', `rowheader ${targetUrl} Every conversation event`, `cell ${events.join(', ')}`]));
+    await cdp.detach();
+    await checkPage(page, 'mobile-endpoints-cards');
+
+    // The delivery log reads the same way, and so do the API keys and the event catalog.
+    await page.getByRole('link', { name: targetUrl }).click();
+    await page.getByRole('button', { name: 'Send test event' }).click();
+    await log(page).filter({ hasText: 'Succeeded' }).first().waitFor();
+    expect(await tableReadingProblems(page)).toEqual([]);
+    await checkPage(page, 'mobile-delivery-log');
+    await page.getByRole('link', { name: 'API keys' }).click();
+    await page.getByRole('region', { name: 'API keys' }).getByRole('row').nth(1).waitFor();
+    expect(await tableReadingProblems(page)).toEqual([]);
+    await page.getByRole('link', { name: 'Event catalog' }).click();
+    await page.getByRole('region', { name: 'Fields of lead.captured' }).waitFor();
+    expect(await tableReadingProblems(page)).toEqual([]);
+
+    // On a desktop the tables are as they were: a visible header row, each row one line of cells without labels.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByRole('link', { name: 'Endpoints' }).click();
+    await eventsCell.waitFor();
+    const header = endpoints.getByRole('columnheader', { name: 'Events' });
+    expect(await header.isVisible()).toBe(true);
+    const desktop = await endpoints.evaluate((wrap) => {
+      const row = wrap.querySelector('tbody > tr');
+      const cells = Array.from(row?.children ?? []);
+      const headerRow = wrap.querySelector('thead > tr')?.getBoundingClientRect();
+      return {
+        tops: new Set(cells.map((cell) => Math.round(cell.getBoundingClientRect().top))).size,
+        headerAboveRow: (headerRow?.bottom ?? Infinity) <= (row?.getBoundingClientRect().top ?? -Infinity) + 1,
+        headerHeight: headerRow?.height ?? 0,
+        labels: cells.map((cell) => getComputedStyle(cell, '::before').content),
+        columns: wrap.querySelectorAll('thead th').length,
+        cells: cells.length,
+      };
+    });
+    expect(desktop.tops).toBe(1);
+    expect(desktop.headerAboveRow).toBe(true);
+    expect(desktop.headerHeight).toBeGreaterThan(10);
+    expect(desktop.cells).toBe(desktop.columns);
+    expect(new Set(desktop.labels)).toEqual(new Set(['none']));
     await context.close();
   });
 });

@@ -1,13 +1,14 @@
 import type { ConnectedAppOut } from '@nebulahex/shared';
 import { useConnectedApps, useDisconnectApp } from '../../api/queries';
 import { ConfirmButton } from '../../components/ConfirmButton';
+import { DataRow, DataTable } from '../../components/DataTable';
 import { when } from '../../components/format';
 import { ActionError, QueryState } from '../../components/states';
 
 function AppRow({ app }: { app: ConnectedAppOut }) {
   const disconnect = useDisconnectApp();
   return (
-    <tr>
+    <DataRow>
       <th scope="row">{app.name}</th>
       <td>{app.connectedBy}</td>
       <td>{when(app.connectedAt)}</td>
@@ -18,7 +19,7 @@ function AppRow({ app }: { app: ConnectedAppOut }) {
         </ConfirmButton>
         <ActionError error={disconnect.error} />
       </td>
-    </tr>
+    </DataRow>
   );
 }
 
@@ -31,22 +32,9 @@ export function ConnectedAppsPage() {
       <p>Apps a workspace admin allowed to act on this workspace. Disconnecting one revokes its access.</p>
       <QueryState query={apps} what="connected apps" isEmpty={(data) => data.apps.length === 0} empty={<p>No apps are connected. Connect one from the app itself, e.g. Zapier's "Connect NebulaHex".</p>}>
         {(data) => (
-          <div className="table-wrap" tabIndex={0} role="region" aria-label="Connected apps">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">App</th>
-                  <th scope="col">Connected by</th>
-                  <th scope="col">Connected</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">Access</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.apps.map((app) => <AppRow key={app.id} app={app} />)}
-              </tbody>
-            </table>
-          </div>
+          <DataTable label="Connected apps" columns={['App', 'Connected by', 'Connected', 'Last used', 'Access']}>
+            {data.apps.map((app) => <AppRow key={app.id} app={app} />)}
+          </DataTable>
         )}
       </QueryState>
     </>

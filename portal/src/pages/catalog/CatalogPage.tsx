@@ -1,5 +1,6 @@
 import type { CatalogEventOut } from '@nebulahex/shared';
 import { useCatalog } from '../../api/queries';
+import { DataRow, DataTable } from '../../components/DataTable';
 import { QueryState } from '../../components/states';
 
 function EventType({ event }: { event: CatalogEventOut }) {
@@ -11,26 +12,15 @@ function EventType({ event }: { event: CatalogEventOut }) {
       </h2>
       <p>{event.description}</p>
       {event.source === 'platform' && <p className="hint">Operational: NebulaHex itself emits this event about your endpoints.</p>}
-      <div className="table-wrap" tabIndex={0} role="region" aria-label={`Fields of ${event.type}`}>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Field</th>
-              <th scope="col">Type</th>
-              <th scope="col">Always present</th>
-            </tr>
-          </thead>
-          <tbody>
-            {event.fields.map((field) => (
-              <tr key={field.name}>
-                <th scope="row"><code>data.{field.name}</code></th>
-                <td>{field.type}{field.nullable ? ' or null' : ''}</td>
-                <td>{field.required ? 'yes' : 'no'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable label={`Fields of ${event.type}`} columns={['Field', 'Type', 'Always present']}>
+        {event.fields.map((field) => (
+          <DataRow key={field.name}>
+            <th scope="row"><code>data.{field.name}</code></th>
+            <td>{field.type}{field.nullable ? ' or null' : ''}</td>
+            <td>{field.required ? 'yes' : 'no'}</td>
+          </DataRow>
+        ))}
+      </DataTable>
       <details>
         <summary>Sample body of {event.type}</summary>
         <pre tabIndex={0}>{JSON.stringify(event.sample, null, 2)}</pre>

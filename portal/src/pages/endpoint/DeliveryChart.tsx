@@ -3,6 +3,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useHookStats } from '../../api/queries';
+import { DataRow, DataTable } from '../../components/DataTable';
 import { ms, percent } from '../../components/format';
 import { QueryState } from '../../components/states';
 
@@ -54,28 +55,17 @@ function ChartTable({ stats }: { stats: HookStatsOut }) {
   return (
     <details>
       <summary>The chart's numbers ({rows.length} hours with deliveries)</summary>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Hour</th>
-            <th scope="col">Succeeded</th>
-            <th scope="col">Failed</th>
-            <th scope="col">In progress</th>
-            <th scope="col">p95</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((bucket) => (
-            <tr key={bucket.hour}>
-              <th scope="row">{new Date(bucket.hour).toLocaleString()}</th>
-              <td>{bucket.succeeded}</td>
-              <td>{bucket.failed}</td>
-              <td>{bucket.inProgress}</td>
-              <td>{ms(bucket.p95Ms)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable label="The chart's numbers by hour" columns={['Hour', 'Succeeded', 'Failed', 'In progress', 'p95']}>
+        {rows.map((bucket) => (
+          <DataRow key={bucket.hour}>
+            <th scope="row">{new Date(bucket.hour).toLocaleString()}</th>
+            <td>{bucket.succeeded}</td>
+            <td>{bucket.failed}</td>
+            <td>{bucket.inProgress}</td>
+            <td>{ms(bucket.p95Ms)}</td>
+          </DataRow>
+        ))}
+      </DataTable>
     </details>
   );
 }

@@ -1,6 +1,7 @@
 import type { DeliveryOut, DeliveryStatus } from '@nebulahex/shared';
 import { Fragment, useId, useState } from 'react';
 import { useDeliveries, useReplay } from '../../api/queries';
+import { DataRow, DataTable } from '../../components/DataTable';
 import { ms, when } from '../../components/format';
 import { ActionError, QueryState } from '../../components/states';
 import { StatusBadge } from '../../components/StatusBadge';
@@ -14,12 +15,13 @@ const FILTERS: Array<[DeliveryStatus | '', string]> = [
   ['held', 'Held'],
 ];
 const FINISHED = new Set(['succeeded', 'failed']);
+const COLUMNS = ['Time', 'Event', 'Outcome', 'Status code', 'Response time', 'Attempts', 'Failure reason', 'Actions'];
 
 function Row({ delivery, open, onToggle, hookId }: { delivery: DeliveryOut; open: boolean; onToggle: () => void; hookId: string }) {
   const replay = useReplay(hookId);
   return (
     <Fragment>
-      <tr>
+      <DataRow>
         <td>{when(delivery.createdAt)}</td>
         <td>{delivery.eventType}</td>
         <td>
@@ -38,10 +40,10 @@ function Row({ delivery, open, onToggle, hookId }: { delivery: DeliveryOut; open
           </button>
           <ActionError error={replay.error} />
         </td>
-      </tr>
+      </DataRow>
       {open && (
         <tr className="detail">
-          <td colSpan={8}>
+          <td colSpan={COLUMNS.length}>
             <DeliveryDetail deliveryId={delivery.id} />
           </td>
         </tr>
@@ -75,27 +77,11 @@ export function DeliveryLog({ hookId }: { hookId: string }) {
       <QueryState query={deliveries} what="deliveries" isEmpty={(data) => data.deliveries.length === 0} empty={<p>No deliveries{status ? ' with this outcome' : ' yet: send a test event'}.</p>}>
         {(data) => (
           <>
-            <div className="table-wrap" tabIndex={0} role="region" aria-label="Deliveries">
-              <table data-testid="delivery-log">
-                <thead>
-                  <tr>
-                    <th scope="col">Time</th>
-                    <th scope="col">Event</th>
-                    <th scope="col">Outcome</th>
-                    <th scope="col">Status code</th>
-                    <th scope="col">Response time</th>
-                    <th scope="col">Attempts</th>
-                    <th scope="col">Failure reason</th>
-                    <th scope="col">Actions</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.deliveries.map((delivery) => (
-                    <Row key={delivery.id} delivery={delivery} hookId={hookId} open={open === delivery.id} onToggle={() => setOpen(open === delivery.id ? null : delivery.id)} />
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable label="Deliveries" columns={COLUMNS} testId="delivery-log">
+              {data.deliveries.map((delivery) => (
+                <Row key={delivery.id} delivery={delivery} hookId={hookId} open={open === delivery.id} onToggle={() => setOpen(open === delivery.id ? null : delivery.id)} />
+              ))}
+            </DataTable>
             <div className="actions">
               <button type="button" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>Newer</button>
               <button type="button" disabled={!data.nextCursor} onClick={() => setCursors([...cursors, data.nextCursor])}>Older</button>

@@ -2,49 +2,37 @@ import type { HookOut, OverviewStatsOut } from '@nebulahex/shared';
 import { useState } from 'react';
 import { Link } from 'wouter';
 import { useBots, useHooks, useOverview } from '../../api/queries';
+import { DataRow, DataTable } from '../../components/DataTable';
 import { percent, when } from '../../components/format';
 import { QueryState } from '../../components/states';
 import { StatusBadge } from '../../components/StatusBadge';
 import { CreateEndpoint } from './CreateEndpoint';
+
+const COLUMNS = ['Endpoint', 'Status', 'Events', 'Bot', 'Success, 24 h', 'Last success', 'Last failure'];
 
 function EndpointTable({ hooks, stats }: { hooks: HookOut[]; stats: OverviewStatsOut | undefined }) {
   const bots = useBots();
   const botName = (botId: string | null) => (botId ? (bots.data?.bots.find((bot) => bot.id === botId)?.name ?? botId) : 'Every bot');
   const rate = (hookId: string) => stats?.endpoints.find((row) => row.hookId === hookId)?.successRate ?? null;
   return (
-    <div className="table-wrap" tabIndex={0} role="region" aria-label="Endpoints">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Endpoint</th>
-            <th scope="col">Status</th>
-            <th scope="col">Events</th>
-            <th scope="col">Bot</th>
-            <th scope="col">Success, 24 h</th>
-            <th scope="col">Last success</th>
-            <th scope="col">Last failure</th>
-          </tr>
-        </thead>
-        <tbody>
-          {hooks.map((hook) => (
-            <tr key={hook.id}>
-              <th scope="row">
-                <Link href={`/endpoints/${hook.id}`}>{hook.targetUrl}</Link>
-                {hook.description && <div className="hint">{hook.description}</div>}
-              </th>
-              <td>
-                <StatusBadge status={hook.status} />
-              </td>
-              <td>{hook.events.join(', ')}</td>
-              <td>{botName(hook.botId)}</td>
-              <td>{percent(rate(hook.id))}</td>
-              <td>{when(hook.lastSuccessAt)}</td>
-              <td>{when(hook.lastFailureAt)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable label="Endpoints" columns={COLUMNS}>
+      {hooks.map((hook) => (
+        <DataRow key={hook.id}>
+          <th scope="row">
+            <Link href={`/endpoints/${hook.id}`}>{hook.targetUrl}</Link>
+            {hook.description && <div className="hint">{hook.description}</div>}
+          </th>
+          <td>
+            <StatusBadge status={hook.status} />
+          </td>
+          <td>{hook.events.join(', ')}</td>
+          <td>{botName(hook.botId)}</td>
+          <td>{percent(rate(hook.id))}</td>
+          <td>{when(hook.lastSuccessAt)}</td>
+          <td>{when(hook.lastFailureAt)}</td>
+        </DataRow>
+      ))}
+    </DataTable>
   );
 }
 

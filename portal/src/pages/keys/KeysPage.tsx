@@ -2,6 +2,7 @@ import type { ApiKeyOut, ApiKeyRole } from '@nebulahex/shared';
 import { useId, useState, type FormEvent } from 'react';
 import { useApiKeys, useCreateApiKey, useRevokeApiKey } from '../../api/queries';
 import { ConfirmButton } from '../../components/ConfirmButton';
+import { DataRow, DataTable } from '../../components/DataTable';
 import { when } from '../../components/format';
 import { SecretOnce } from '../../components/Secret';
 import { ActionError, QueryState } from '../../components/states';
@@ -40,7 +41,7 @@ function CreateKey() {
 function KeyRow({ apiKey }: { apiKey: ApiKeyOut }) {
   const revoke = useRevokeApiKey();
   return (
-    <tr>
+    <DataRow>
       <th scope="row">{apiKey.name}</th>
       <td><code>{apiKey.prefix}…</code></td>
       <td>{apiKey.role}</td>
@@ -56,7 +57,7 @@ function KeyRow({ apiKey }: { apiKey: ApiKeyOut }) {
         )}
         <ActionError error={revoke.error} />
       </td>
-    </tr>
+    </DataRow>
   );
 }
 
@@ -68,23 +69,9 @@ export function KeysPage() {
       <CreateKey />
       <QueryState query={keys} what="API keys" isEmpty={(data) => data.keys.length === 0} empty={<p>No API keys yet.</p>}>
         {(data) => (
-          <div className="table-wrap" tabIndex={0} role="region" aria-label="API keys">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Key</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.keys.map((apiKey) => <KeyRow key={apiKey.id} apiKey={apiKey} />)}
-              </tbody>
-            </table>
-          </div>
+          <DataTable label="API keys" columns={['Name', 'Key', 'Role', 'Created', 'Last used', 'Status']}>
+            {data.keys.map((apiKey) => <KeyRow key={apiKey.id} apiKey={apiKey} />)}
+          </DataTable>
         )}
       </QueryState>
     </>
