@@ -55,6 +55,36 @@ describe('portal links', () => {
     expect((await open(`${testApp.baseUrl}/portal/session/start?token=nhx_pl_${'x'.repeat(43)}`)).response.status).toBe(404);
   });
 
+  it('refused: a page that says why and links to the portal, with its stylesheet from this origin, no script, no token', async () => {
+    const { body } = await newLink();
+    const token = new URL(body.url).searchParams.get('token') ?? '';
+    await open(body.url);
+    const bogus = `nhx_pl_${'y'.repeat(43)}`;
+    const pages = [
+      { url: body.url, status: 410, why: 'used already or has expired', secret: token },
+      { url: `${testApp.baseUrl}/portal/session/start?token=${bogus}`, status: 404, why: 'not a valid sign-in link', secret: bogus },
+      { url: `${testApp.baseUrl}/portal/session/start?token=${'z'.repeat(201)}`, status: 422, why: 'not a valid sign-in link', secret: 'z'.repeat(201) },
+    ];
+    for (const { url, status, why, secret } of pages) {
+      const { response } = await open(url);
+      expect(response.status).toBe(status);
+      expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(response.headers.get('content-security-policy')).toMatch(/style-src 'self'/);
+      const html = await response.text();
+      expect(html).toContain(why);
+      expect(html).toContain('<a class="next" href="/portal/">');
+      expect(html).not.toContain(secret);
+      expect(html).not.toMatch(/<script|<style|style=/i);
+      const href = /<link rel="stylesheet" href="([^"]+)">/.exec(html)?.[1] ?? '';
+      expect(href).toMatch(/^\/portal\/session\/page\.css\?v=[0-9a-f]{12}$/);
+      const css = await testApp.request(href);
+      expect(css.status).toBe(200);
+      expect(css.headers.get('content-type')).toMatch(/^text\/css/);
+      expect(css.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(await css.text()).toContain('max-width');
+    }
+  });
+
   it('expire after their time', async () => {
     const { body } = await newLink();
     await portalLinkModel(testApp.connection).updateMany({}, { $set: { expiresAt: new Date(Date.now() - 1000) } });

@@ -17,7 +17,7 @@ import { takeReturnPath } from './return-to.js';
 import { createPortalService, idleExpiry, signInUrl, type PortalService } from './service.js';
 import { CSRF_HEADER, portalSessionAuthenticator, SESSION_COOKIE } from './session-auth.js';
 import { createCsrf } from './tokens.js';
-import { startPage } from './start-page.js';
+import { PAGE_CSS, PAGE_CSS_PATH, startPage } from './start-page.js';
 
 /** The portal's service and CSRF tokens as the configuration sets them. */
 export function portalFrom(config: RuntimeConfig, deps: RouteFactoryOptions['deps']) {
@@ -66,7 +66,8 @@ export function internalPortalLinksRouter({ config, deps }: RouteFactoryOptions)
 export function portalSessionRouter({ config, deps }: RouteFactoryOptions): Router {
   const { portal, csrf, authenticate } = portalFrom(config, deps);
   const policy = { idleMinutes: config.PORTAL_SESSION_IDLE_MINUTES, linkTtlMinutes: config.PORTAL_LINK_TTL_MINUTES, maxHours: config.PORTAL_SESSION_MAX_HOURS };
-  const router = new Router({ prefix: '/portal/session' });
+  const prefix = '/portal/session';
+  const router = new Router({ prefix });
   const cookieOptions = (ctx: Context) => {
     const secure = ctx.secure || (config.PUBLIC_URL?.startsWith('https:') ?? false);
     (ctx.cookies as unknown as { secure: boolean }).secure = secure; // behind a TLS proxy ctx.secure may be false
@@ -85,8 +86,16 @@ export function portalSessionRouter({ config, deps }: RouteFactoryOptions): Rout
       if (!(error instanceof ApiError)) throw error;
       ctx.status = error.status;
       ctx.type = 'text/html';
-      ctx.body = startPage(error.message);
+      ctx.body = startPage(error, policy);
     }
+  });
+
+  // The refused-link page's stylesheet (its URL is versioned by content).
+  router.get(PAGE_CSS_PATH.slice(prefix.length), (ctx) => {
+    portalSecurityHeaders(ctx, config.PORTAL_FRAME_ANCESTORS);
+    ctx.set('Cache-Control', 'public, max-age=31536000, immutable');
+    ctx.type = 'text/css';
+    ctx.body = PAGE_CSS;
   });
 
   router.get('/', async (ctx) => {

@@ -284,4 +284,80 @@ describe('the portal, in Chromium', () => {
     expect(new Set(desktop.labels)).toEqual(new Set(['none']));
     await context.close();
   });
+
+  it('shows a refused link on a styled page with why and what next, without script or CSP violations, and no token', async () => {
+    const link = await portalLink();
+    const token = new URL(link).searchParams.get('token') ?? '';
+    expect((await fetch(link, { redirect: 'manual' })).status).toBe(303); // used once
+    const invalidToken = `nhx_pl_${'x'.repeat(43)}`;
+    const cases = [
+      { name: 'link-refused-375', url: link, status: 410, why: /used already or has expired/, viewport: { width: 375, height: 800 }, secret: token },
+      { name: 'link-refused-invalid', url: `${story.app.baseUrl}/portal/session/start?token=${invalidToken}`, status: 404, why: /not a valid sign-in link/, viewport: { width: 1280, height: 800 }, secret: invalidToken },
+    ];
+    for (const { name, url, status, why, viewport, secret } of cases) {
+      const context = await browser.newContext({ viewport });
+      // Chromium's own look of the same markup, to tell the stylesheet's effect from the defaults.
+      const plain = await context.newPage();
+      await plain.setContent('<!doctype html><html lang="en"><body><main><h1>Heading</h1><p>Text</p></main></body></html>');
+      const defaults = await plain.evaluate(() => ({ font: getComputedStyle(document.body).fontFamily, maxWidth: getComputedStyle(document.querySelector('main') as Element).maxWidth }));
+      await plain.close();
+
+      await context.addInitScript(() => {
+        const violations: string[] = [];
+        (window as unknown as { cspViolations: string[] }).cspViolations = violations;
+        document.addEventListener('securitypolicyviolation', (event) => violations.push(`${event.violatedDirective} ${event.blockedURI}`));
+      });
+      const page = await context.newPage();
+      page.setDefaultTimeout(15_000);
+      const errors: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') errors.push(message.text());
+      });
+      page.on('requestfailed', (request) => errors.push(`${request.url()} failed`));
+      expect((await page.goto(url))?.status()).toBe(status); // goto waits for the load event: stylesheets are in
+      await page.getByRole('heading', { level: 1, name: 'This sign-in link cannot be used' }).waitFor();
+      await page.getByText(why).waitFor();
+
+      const seen = await page.evaluate(() => {
+        const root = document.scrollingElement ?? document.documentElement;
+        const main = document.querySelector('main');
+        return {
+          scripts: document.querySelectorAll('script').length,
+          inlineStyles: document.querySelectorAll('style, [style]').length,
+          sheets: Array.from(document.styleSheets).map((sheet) => ({ href: sheet.href ?? '', rules: sheet.cssRules.length })),
+          font: getComputedStyle(document.body).fontFamily,
+          maxWidth: main ? getComputedStyle(main).maxWidth : '',
+          mainWidth: main?.getBoundingClientRect().width ?? Infinity,
+          sideways: root.scrollWidth - root.clientWidth,
+          violations: (window as unknown as { cspViolations: string[] }).cspViolations,
+        };
+      });
+      expect(seen.scripts).toBe(0);
+      expect(seen.inlineStyles).toBe(0);
+      expect(seen.sheets.length).toBeGreaterThan(0);
+      for (const sheet of seen.sheets) {
+        expect(new URL(sheet.href).origin).toBe(story.app.baseUrl);
+        expect(new URL(sheet.href).pathname).toMatch(/^\/portal\//);
+        expect(sheet.rules).toBeGreaterThan(0); // loaded and parsed (nosniff: only as text/css)
+        const served = await fetch(sheet.href);
+        expect(served.status).toBe(200);
+        expect(served.headers.get('content-type')).toMatch(/^text\/css/);
+      }
+      expect(seen.font).not.toBe(defaults.font);
+      expect(seen.maxWidth).not.toBe(defaults.maxWidth);
+      expect(seen.mainWidth).toBeLessThanOrEqual(viewport.width);
+      expect(seen.sideways).toBeLessThanOrEqual(0);
+      expect(seen.violations).toEqual([]);
+      expect(errors.filter((error) => !/status of (404|410)/.test(error))).toEqual([]); // the document's own status is logged
+      expect(await page.content()).not.toContain(secret);
+      await checkPage(page, name);
+
+      // The next step: the portal, which (without a session) says how to get a new link.
+      await page.getByRole('link', { name: 'Go to the portal' }).click();
+      await page.getByRole('heading', { level: 1, name: 'NebulaHex portal' }).waitFor();
+      await page.getByText('You are not signed in, or your session has ended.').waitFor();
+      expect(new URL(page.url()).pathname).toBe('/portal/');
+      await context.close();
+    }
+  });
 });
