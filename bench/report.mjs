@@ -1,5 +1,5 @@
 // Prints the run's figures, each beside its baseline as a ratio, and the issue's targets.
-import { ratio, round } from './lib/stats.mjs';
+import { preciseRatio, ratio, round } from './lib/stats.mjs';
 
 const ms = (value) => `${round(value, 1)} ms`;
 const perSecond = (value) => `${round(value, value < 100 ? 1 : 0)}/s`;
@@ -126,10 +126,10 @@ function targetLines({ ceiling, throughput, latencySustainable: half, latency200
   const allDelivered = (l) => l.delivered === l.events - l.shed - l.failedIngests;
   return [
     `database commands per delivered event ≤ 1.5:   ${perEvent === null ? 'UNKNOWN' : verdict(perEvent <= 1.5)} (${perEvent === null ? 'not counted' : round(perEvent, 1)})`,
-    `deliveries/s ≥ 0.25× the ceiling:               ${verdict(throughput.deliveriesPerSecond >= 0.25 * ceiling.perSecond)} (${ratio(throughput.deliveriesPerSecond, ceiling.perSecond)})`,
+    `deliveries/s ≥ 0.25× the ceiling:               ${verdict(throughput.deliveriesPerSecond >= 0.25 * ceiling.perSecond)} (${preciseRatio(throughput.deliveriesPerSecond, ceiling.perSecond)})`,
     `p99 ingest→receipt < 100 ms at half capacity:   ${verdict(half.p99 < 100 && half.shed === 0 && allDelivered(half))} (${ms(half.p99)} at ${half.rate}/s, ${half.shed} shed)`,
     `p99 < 100 ms at 200 events/s:                   ${below200 ? verdict(latency200.p99 < 100 && latency200.shed === 0) : 'NOT APPLICABLE'} (${below200 ? ms(latency200.p99) : `200/s is above the ${round(throughput.eventsPerSecond, 0)}/s measured`})`,
-    `GET /bots ≥ 0.2× bare Koa req/s:                ${verdict(api.server.perSecond >= 0.2 * api.bare.perSecond)} (${ratio(api.server.perSecond, api.bare.perSecond)}` +
+    `GET /bots ≥ 0.2× bare Koa req/s:                ${verdict(api.server.perSecond >= 0.2 * api.bare.perSecond)} (${preciseRatio(api.server.perSecond, api.bare.perSecond)}` +
       (api.roundTrip && api.server.perSecond < 0.2 * api.bare.perSecond ? `; bound: the page's query alone costs ${round(api.roundTrip.clientCpuMicros + api.roundTrip.dbCpuMicros, 0)} µs of CPU per round trip here, ${round(((api.roundTrip.clientCpuMicros + api.roundTrip.dbCpuMicros) * 0.2 * api.bare.perSecond) / 1e6, 2)} cores at the target rate)` : ')'),
     `GET /bots ≤ 1 database round trip per request: ${apiCommands === null ? 'UNKNOWN' : verdict(apiCommands <= 1 + API_GUARD_BUDGET)} (${apiCommands === null ? 'not counted' : round(apiCommands, 3)} commands per request: the page's own query, and the rate limit's and key reads amortised to ≤ ${API_GUARD_BUDGET})`,
     `fairness ≥ 0.9 (healthy beside a 10 s one):     ${f ? verdict(f.ratio >= 0.9) : 'NOT MEASURED'} (${f ? `${round(f.ratio, 2)}: ${perSecond(f.shared.perSecond)} beside / ${perSecond(f.alone.perSecond)} alone; each A B B A ${f.cycleRatios.map((r) => round(r, 2)).join(', ')}` : 'no fairness phase'})`,

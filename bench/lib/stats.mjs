@@ -32,4 +32,6 @@ export async function rssMb(pid) {
 
 export const round = (value, digits = 1) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : value);
 export const ratio = (value, baseline) => (baseline > 0 ? `${Number((value / baseline).toPrecision(2))}×` : 'n/a');
+/** A ratio judged against a threshold, to three digits, so a figure just under it never prints as the threshold itself (0.196×, not 0.2×). */
+export const preciseRatio = (value, baseline) => (baseline > 0 ? `${(value / baseline).toPrecision(3)}×` : 'n/a');
 export const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
