@@ -346,7 +346,10 @@ final class SecondaryIndexes {
                 return;
             }
             positionsById.put(id, position);
-            Object[] key = keyOf(document);
+            enter(keyOf(document), position);
+        }
+
+        private void enter(Object[] key, P position) {
             if (key == null) unindexed.add(position);
             else entries.computeIfAbsent(key, ignored -> ConcurrentHashMap.newKeySet()).add(position);
         }
@@ -355,13 +358,16 @@ final class SecondaryIndexes {
             Object id = idOf(document);
             P position = id == null ? null : positionsById.remove(id);
             if (position == null) return null;
-            Object[] key = keyOf(document);
+            leave(keyOf(document), position);
+            return position;
+        }
+
+        private void leave(Object[] key, P position) {
             if (key == null) unindexed.remove(position);
             else entries.computeIfPresent(key, (ignored, positions) -> {
                 positions.remove(position);
                 return positions.isEmpty() ? null : positions;
             });
-            return position;
         }
 
         /**
@@ -370,13 +376,16 @@ final class SecondaryIndexes {
          */
         @Override public void updateInPlace(Document oldDocument, Document newDocument, P position, MongoCollection<P> collection) {
             Object id = idOf(newDocument);
-            if (id != null && id.equals(idOf(oldDocument)) && position.equals(positionsById.get(id))) {
-                Object[] oldKey = keyOf(oldDocument);
-                Object[] newKey = keyOf(newDocument);
-                if (oldKey != null && newKey != null && KEY_ORDER.compare(oldKey, newKey) == 0) return;
+            if (id == null || !id.equals(idOf(oldDocument)) || !position.equals(positionsById.get(id))) {
+                remove(oldDocument);
+                add(newDocument, position, collection);
+                return;
             }
-            remove(oldDocument);
-            add(newDocument, position, collection);
+            Object[] oldKey = keyOf(oldDocument);
+            Object[] newKey = keyOf(newDocument);
+            if (oldKey != null && newKey != null && KEY_ORDER.compare(oldKey, newKey) == 0) return;
+            leave(oldKey, position); // each key computed once
+            enter(newKey, position);
         }
 
         /** Never chosen by the library's own loop (it would take any index first); the planner asks {@link #score}. */
