@@ -1,5 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { expect } from '@jest/globals';
+import { callApi, type TestApp } from '@nebulahex/server/testing';
 import axe from 'axe-core';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -123,4 +125,20 @@ export function tableReadingProblems(page: Page): Promise<string[]> {
     }
     return problems;
   });
+}
+
+/** Every page is checked the same way: no serious or critical axe violation, and a screenshot. */
+export async function checkPage(page: Page, name: string): Promise<void> {
+  expect(await seriousViolations(page)).toEqual([]);
+  await screenshot(page, name);
+}
+
+/** The rows of an endpoint's delivery log, without their expanded details. */
+export const deliveryLogRows = (page: Page) => page.getByTestId('delivery-log').locator('tbody > tr:not(.detail)');
+
+/** A fresh single-use portal sign-in link, as a workspace's admin key asks for it. */
+export async function signInLink(app: Pick<TestApp, 'request'>, auth: Record<string, string>): Promise<string> {
+  const { status, body } = await callApi(app, '/auth/portal-links', { method: 'POST', headers: auth });
+  expect(status).toBe(201);
+  return body.url as string;
 }
