@@ -130,7 +130,7 @@ final class CompactStorage {
         private static int compareKeys(KeyValue a, KeyValue b) {
             int common = Math.min(a.size(), b.size());
             for (int i = 0; i < common; i++) {
-                int order = ORDER.compare(a.get(i), b.get(i));
+                int order = SecondaryIndexes.compareStored(a.get(i), b.get(i));
                 if (order != 0) return order;
             }
             return Integer.compare(a.size(), b.size());

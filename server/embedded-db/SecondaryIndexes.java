@@ -85,6 +85,29 @@ final class SecondaryIndexes {
         if (a == b) return 0;
         if (a == LOW || b == HIGH) return -1;
         if (a == HIGH || b == LOW) return 1;
+        return compareStored(a, b);
+    }
+
+    /**
+     * MongoDB's order of two stored values: {@link ValueComparator}'s answer, reached directly
+     * when both are of the same class among those an index key almost always holds. Profiled
+     * under the delivery bench, ValueComparator's general path (lists, MinKey, missing values,
+     * type order, then the class checks in turn) was a fifth of the database's CPU, nearly all
+     * of it comparing two strings or two dates in an ordered index's skip list. For these
+     * classes ValueComparator ends in the very comparison made here.
+     */
+    static int compareStored(Object a, Object b) {
+        if (a != null && b != null) {
+            Class<?> type = a.getClass();
+            if (type == b.getClass()) {
+                if (type == String.class) return ((String) a).compareTo((String) b);
+                if (type == Instant.class) return ((Instant) a).compareTo((Instant) b);
+                if (type == ObjectId.class) return ((ObjectId) a).compareTo((ObjectId) b);
+                if (type == Integer.class) return Integer.compare((Integer) a, (Integer) b);
+                if (type == Long.class) return Long.compare((Long) a, (Long) b);
+                if (type == Boolean.class) return Boolean.compare((Boolean) a, (Boolean) b);
+            }
+        }
         return ValueComparator.asc().compare(a, b);
     }
 
