@@ -98,9 +98,43 @@ final class CompactStorage {
     static final class UniqueIndex extends AbstractUniqueIndex<Object> {
         private final MVMap<KeyValue, Object> map;
 
+        /** Each key's dotted path, split once. */
+        private final String[][] keyPaths;
+
         UniqueIndex(MVMap<KeyValue, Object> map, String name, List<IndexKey> keys, boolean sparse) {
             super(name, keys, sparse);
             this.map = map;
+            this.keyPaths = keys.stream().map(key -> key.getKey().split("\\.")).toArray(String[][]::new);
+        }
+
+        /**
+         * Whether an update leaves this index's key as it was. The library answers by building
+         * both documents' full key sets (a path split by regex, a set and a map per key) twice
+         * per update, once to check and once to update in place; profiled under the delivery
+         * bench that was a quarter of everything the database allocated. An update almost never
+         * changes a unique key (a delivery's attempt changes its status, not its _id, eventId or
+         * subscriptionId), so when every key field holds the same plain value in both documents
+         * the answer is yes at once; anything else (arrays, sub-documents, missing fields,
+         * different values) is still decided by the library.
+         */
+        @Override protected boolean nullAwareEqualsKeys(Document oldDocument, Document newDocument) {
+            for (String[] path : keyPaths) {
+                Object before = plainAt(oldDocument, path), after = plainAt(newDocument, path);
+                if (before == null || after == null || before.getClass() != after.getClass() || !before.equals(after)) {
+                    return super.nullAwareEqualsKeys(oldDocument, newDocument);
+                }
+            }
+            return true;
+        }
+
+        /** The plain value at `path`, or null when the path holds anything else or nothing. */
+        private static Object plainAt(Document document, String[] path) {
+            Object value = document;
+            for (String part : path) {
+                if (!(value instanceof Document nested)) return null;
+                value = nested.get(part);
+            }
+            return value != null && PLAIN.contains(value.getClass()) ? value : null;
         }
 
         @Override protected Object removeDocument(KeyValue key) { return map.remove(key); }

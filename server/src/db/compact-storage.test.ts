@@ -146,6 +146,44 @@ describe('the persistent embedded database’s storage', () => {
     }
   });
 
+  it('keeps unique indexes right through updates that keep, change or collide on a key', async () => {
+    const dataDir = await tempDir();
+    const database = await startDatabase({ dataDir, maxHeap: '256m' });
+    try {
+      await withClient(database.uri, async (client) => {
+        const leads = client.db('app').collection('leads');
+        await leads.createIndex({ key: 1 }, { unique: true });
+        await leads.createIndex({ 'owner.id': 1, n: 1 }, { unique: true });
+        await leads.insertMany([
+          { _id: 'a', key: 'k-a', owner: { id: 'o1' }, n: 1, status: 'new' },
+          { _id: 'b', key: 'k-b', owner: { id: 'o1' }, n: 2, status: 'new' },
+        ]);
+        // Keys unchanged (status only, and 2 → 2.0, the same key to MongoDB): nothing collides.
+        await leads.updateOne({ _id: 'a' }, { $set: { status: 'sent' } });
+        await leads.updateOne({ _id: 'b' }, { $set: { n: new Double(2) } });
+        expect(await leads.findOne({ key: 'k-a' })).toMatchObject({ _id: 'a', status: 'sent' });
+        expect(await leads.findOne({ 'owner.id': 'o1', n: 2 })).toMatchObject({ _id: 'b' });
+        // A changed key moves: found by the new value, gone from the old, and the old one is free.
+        await leads.updateOne({ _id: 'a' }, { $set: { key: 'k-a2' } });
+        expect(await leads.findOne({ key: 'k-a2' })).toMatchObject({ _id: 'a' });
+        expect(await leads.findOne({ key: 'k-a' })).toBeNull();
+        await leads.insertOne({ _id: 'c', key: 'k-a', owner: { id: 'o2' }, n: 1 });
+        // Collisions are refused and change nothing: a top-level key, a nested one, one that becomes an array.
+        await expect(leads.updateOne({ _id: 'b' }, { $set: { key: 'k-a2' } })).rejects.toMatchObject({ code: 11000 });
+        await expect(leads.updateOne({ _id: 'b' }, { $set: { n: 1 } })).rejects.toMatchObject({ code: 11000 });
+        await expect(leads.updateOne({ _id: 'c' }, { $set: { key: ['k-b', 'k-new'] } })).rejects.toMatchObject({ code: 11000 });
+        await expect(leads.findOneAndUpdate({ _id: 'c' }, { $set: { owner: { id: 'o1' } } })).rejects.toMatchObject({ code: 11000 });
+        expect(await leads.find({}, { sort: { _id: 1 } }).toArray()).toEqual([
+          { _id: 'a', key: 'k-a2', owner: { id: 'o1' }, n: 1, status: 'sent' },
+          { _id: 'b', key: 'k-b', owner: { id: 'o1' }, n: 2, status: 'new' },
+          { _id: 'c', key: 'k-a', owner: { id: 'o2' }, n: 1 },
+        ]);
+      });
+    } finally {
+      await database.stop();
+    }
+  });
+
   it('converts a file written in H2’s default format when it opens, losing nothing', async () => {
     const dataDir = await tempDir();
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
