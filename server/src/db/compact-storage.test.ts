@@ -151,7 +151,7 @@ describe('the persistent embedded database’s storage', () => {
     const database = await startDatabase({ dataDir, maxHeap: '256m' });
     try {
       await withClient(database.uri, async (client) => {
-        const leads = client.db('app').collection('leads');
+        const leads = client.db('app').collection<{ _id: string } & Document>('leads');
         await leads.createIndex({ key: 1 }, { unique: true });
         await leads.createIndex({ 'owner.id': 1, n: 1 }, { unique: true });
         await leads.insertMany([
