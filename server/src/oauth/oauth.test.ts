@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from '../testing/app.js';
 import { createBot, createWorkspace, type WorkspaceFixture } from '../testing/fixtures.js';
 import { answerConsent, authorizeUrl, connectApp, consentUid, CookieJar, followRedirects, pkcePair, signInToPortal, TEST_OAUTH_CLIENT, tokenRequest } from '../testing/oauth.js';
+import { errorPage } from './error-page.js';
 import { oauthRecordModel } from './model.js';
 
 let testApp: TestApp;
@@ -127,6 +128,47 @@ describe('the authorization and token endpoints', () => {
     const after = await testApp.request('/api/v1/bots', { headers: bearer(tokens.access_token) });
     expect(after.status).toBe(401);
     expect(((await after.json()) as { error: { code: string } }).error.code).toBe('invalid_access_token');
+  });
+});
+
+describe('the error page of a refused authorization request', () => {
+  it('has the portal\'s stylesheet from this origin, served as CSS, under a CSP that allows it and no script or inline style', async () => {
+    const refused = [
+      authorizeUrl(testApp.baseUrl, { challenge: pkcePair().challenge, redirectUri: 'https://evil.example/cb' }),
+      authorizeUrl(testApp.baseUrl, { challenge: pkcePair().challenge, clientId: 'not-a-client' }),
+    ];
+    for (const url of refused) {
+      const response = await fetch(url, { redirect: 'manual', headers: { Accept: 'text/html' } });
+      expect(response.status).toBe(400);
+      expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+      const csp = response.headers.get('content-security-policy') ?? '';
+      const directives = new Map(csp.split(';').map((directive) => directive.trim().split(/\s+/)).map(([name = '', ...values]) => [name, values]));
+      expect(directives.get('default-src')).toEqual(["'none'"]);
+      expect(directives.get('style-src')).toEqual(["'self'"]);
+      expect(directives.has('script-src')).toBe(false); // default-src 'none': no script at all
+      expect(csp).not.toContain('unsafe-inline');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      const html = await response.text();
+      expect(html).toContain('<h1>This app cannot be connected</h1>');
+      expect(html).toMatch(/<code>invalid_(redirect_uri|client)<\/code>/);
+      expect(html).toContain('Start connecting again from the app you came from.');
+      expect(html).not.toMatch(/<script|<style|style=/i);
+      const href = /<link rel="stylesheet" href="([^"]+)">/.exec(html)?.[1] ?? '';
+      expect(href).toMatch(/^\/portal\/session\/page\.css\?v=[0-9a-f]{12}$/);
+      const css = await testApp.request(href);
+      expect(css.status).toBe(200);
+      expect(css.headers.get('content-type')).toMatch(/^text\/css/);
+      expect(css.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(await css.text()).toContain('max-width');
+    }
+  });
+
+  it('escapes the error\'s text', () => {
+    const html = errorPage({ error: '<b>x</b>', error_description: '"><script>alert(1)</script>' });
+    expect(html).not.toContain('<script>');
+    expect(html).not.toContain('<b>');
+    expect(html).toContain('&#34;&#62;&#60;script&#62;alert(1)&#60;/script&#62;');
+    expect(html).toContain('<code>&#60;b&#62;x&#60;/b&#62;</code>');
   });
 });
 

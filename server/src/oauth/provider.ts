@@ -4,7 +4,7 @@ import type { Connection } from 'mongoose';
 import Provider, { errors, type ClientMetadata, type Configuration } from 'oidc-provider';
 import type { RuntimeConfig } from '../config.js';
 import { mongoAdapterFactory } from './adapter.js';
-import { errorPage } from './error-page.js';
+import { ERROR_PAGE_HEADERS, errorPage } from './error-page.js';
 
 /** Where the provider is mounted in the app. */
 export const OAUTH_PREFIX = '/oauth';
@@ -100,6 +100,7 @@ function providerConfiguration(config: RuntimeConfig, connection: Connection, on
       Session: SESSION_TTL_SECONDS,
     },
     renderError: (ctx, out) => {
+      ctx.set(ERROR_PAGE_HEADERS);
       ctx.type = 'html';
       ctx.body = errorPage(out);
     },

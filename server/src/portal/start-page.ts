@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 const escape = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 /**
- * The look of the pages the server writes itself (the refused sign-in link): the portal's
+ * The look of the pages the server writes itself (the refused sign-in link, the OAuth error page): the portal's
  * colours and type (portal/src/styles.css), a readable column. A stylesheet of its own, as
  * the portal's CSP allows styles from this origin only, nothing inline.
  */
@@ -29,7 +29,8 @@ a.next:hover { text-decoration: underline; }
 
 /** Where `PAGE_CSS` is served (the session router): under the portal, versioned by its content so it can be cached for good. */
 export const PAGE_CSS_PATH = '/portal/session/page.css';
-const PAGE_CSS_URL = `${PAGE_CSS_PATH}?v=${createHash('sha256').update(PAGE_CSS).digest('hex').slice(0, 12)}`;
+/** The URL the server's own pages link `PAGE_CSS` by (same origin, so `style-src 'self'` allows it). */
+export const PAGE_CSS_URL = `${PAGE_CSS_PATH}?v=${createHash('sha256').update(PAGE_CSS).digest('hex').slice(0, 12)}`;
 
 /** Why a link was refused, by the error's code: never the link or its token. */
 function reason(code: string, message: string, linkTtlMinutes: number): string {
