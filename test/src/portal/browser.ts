@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from '@jest/globals';
 import { callApi, type TestApp } from '@nebulahex/server/testing';
 import axe from 'axe-core';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /** Debian's Chromium (scripts/ensure-chromium.sh installs it): Playwright cannot download its own here. */
 export const CHROMIUM = process.env.NEBULAHEX_CHROMIUM ?? '/usr/bin/chromium';
@@ -141,4 +141,48 @@ export async function signInLink(app: Pick<TestApp, 'request'>, auth: Record<str
   const { status, body } = await callApi(app, '/auth/portal-links', { method: 'POST', headers: auth });
   expect(status).toBe(201);
   return body.url as string;
+}
+
+/** Chromium's own look of a server page's markup (body font, main's max-width), to tell the stylesheet's effect from the defaults. */
+export async function defaultLook(context: BrowserContext): Promise<{ font: string; maxWidth: string }> {
+  const plain = await context.newPage();
+  await plain.setContent('<!doctype html><html lang="en"><body><main><h1>Heading</h1><p>Text</p></main></body></html>');
+  const defaults = await plain.evaluate(() => ({ font: getComputedStyle(document.body).fontFamily, maxWidth: getComputedStyle(document.querySelector('main') as Element).maxWidth }));
+  await plain.close();
+  return defaults;
+}
+
+/** Has every page of the context keep its CSP violations in `window.cspViolations` (an init script, which the page's CSP does not govern). */
+export async function recordCspViolations(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const violations: string[] = [];
+    (window as unknown as { cspViolations: string[] }).cspViolations = violations;
+    document.addEventListener('securitypolicyviolation', (event) => violations.push(`${event.violatedDirective} ${event.blockedURI}`));
+  });
+}
+
+/** How a page the server writes itself came out: its scripts, inline styles, stylesheets, computed look, sideways scroll and CSP violations. */
+export function serverPageLook(page: Page) {
+  return page.evaluate(() => {
+    const root = document.scrollingElement ?? document.documentElement;
+    const main = document.querySelector('main');
+    // A sheet that did not load (a CSP block, say) throws on reading its rules: -1.
+    const rulesOf = (sheet: CSSStyleSheet) => {
+      try {
+        return sheet.cssRules.length;
+      } catch {
+        return -1;
+      }
+    };
+    return {
+      scripts: document.querySelectorAll('script').length,
+      inlineStyles: document.querySelectorAll('style, [style]').length,
+      sheets: Array.from(document.styleSheets).map((sheet) => ({ href: sheet.href ?? '', rules: rulesOf(sheet) })),
+      font: getComputedStyle(document.body).fontFamily,
+      maxWidth: main ? getComputedStyle(main).maxWidth : '',
+      mainWidth: main?.getBoundingClientRect().width ?? Infinity,
+      sideways: root.scrollWidth - root.clientWidth,
+      violations: (window as unknown as { cspViolations?: string[] }).cspViolations ?? ['no violation recorder'],
+    };
+  });
 }

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { callApi, createWorkspace } from '@nebulahex/server/testing';
 import type { Browser } from 'playwright-core';
 import { startStory, type Story } from '../support/story.js';
-import { checkPage, deliveryLogRows, launchBrowser, signInLink, tableReadingProblems } from './browser.js';
+import { checkPage, defaultLook, deliveryLogRows, launchBrowser, recordCspViolations, serverPageLook, signInLink, tableReadingProblems } from './browser.js';
 
 // How the portal's pages hold up on a phone's width and a desktop's, and how the server's own
-// refused-link page looks: measured in Chromium, not taken from the stylesheet.
+// pages (the refused link, the refused OAuth authorization) look: measured in Chromium, not taken from the stylesheet.
 
 jest.setTimeout(120_000);
 
@@ -110,17 +110,8 @@ describe('the portal at every width, in Chromium', () => {
     ];
     for (const { name, url, status, why, viewport, secret } of cases) {
       const context = await browser.newContext({ viewport });
-      // Chromium's own look of the same markup, to tell the stylesheet's effect from the defaults.
-      const plain = await context.newPage();
-      await plain.setContent('<!doctype html><html lang="en"><body><main><h1>Heading</h1><p>Text</p></main></body></html>');
-      const defaults = await plain.evaluate(() => ({ font: getComputedStyle(document.body).fontFamily, maxWidth: getComputedStyle(document.querySelector('main') as Element).maxWidth }));
-      await plain.close();
-
-      await context.addInitScript(() => {
-        const violations: string[] = [];
-        (window as unknown as { cspViolations: string[] }).cspViolations = violations;
-        document.addEventListener('securitypolicyviolation', (event) => violations.push(`${event.violatedDirective} ${event.blockedURI}`));
-      });
+      const defaults = await defaultLook(context);
+      await recordCspViolations(context);
       const page = await context.newPage();
       page.setDefaultTimeout(15_000);
       const errors: string[] = [];
@@ -132,20 +123,7 @@ describe('the portal at every width, in Chromium', () => {
       await page.getByRole('heading', { level: 1, name: 'This sign-in link cannot be used' }).waitFor();
       await page.getByText(why).waitFor();
 
-      const seen = await page.evaluate(() => {
-        const root = document.scrollingElement ?? document.documentElement;
-        const main = document.querySelector('main');
-        return {
-          scripts: document.querySelectorAll('script').length,
-          inlineStyles: document.querySelectorAll('style, [style]').length,
-          sheets: Array.from(document.styleSheets).map((sheet) => ({ href: sheet.href ?? '', rules: sheet.cssRules.length })),
-          font: getComputedStyle(document.body).fontFamily,
-          maxWidth: main ? getComputedStyle(main).maxWidth : '',
-          mainWidth: main?.getBoundingClientRect().width ?? Infinity,
-          sideways: root.scrollWidth - root.clientWidth,
-          violations: (window as unknown as { cspViolations: string[] }).cspViolations,
-        };
-      });
+      const seen = await serverPageLook(page);
       expect(seen.scripts).toBe(0);
       expect(seen.inlineStyles).toBe(0);
       expect(seen.sheets.length).toBeGreaterThan(0);
@@ -171,6 +149,65 @@ describe('the portal at every width, in Chromium', () => {
       await page.getByRole('heading', { level: 1, name: 'NebulaHex portal' }).waitFor();
       await page.getByText('You are not signed in, or your session has ended.').waitFor();
       expect(new URL(page.url()).pathname).toBe('/portal/');
+      await context.close();
+    }
+  });
+
+  it('shows a refused OAuth authorization on the same styled page, with the reason and its code, without script or CSP violations', async () => {
+    const query = new URLSearchParams({
+      client_id: 'not-a-client',
+      response_type: 'code',
+      redirect_uri: 'https://evil.example/cb',
+      scope: 'workspace',
+      state: 'state-1',
+      code_challenge: 'x'.repeat(43),
+      code_challenge_method: 'S256',
+    });
+    const url = `${story.app.baseUrl}/oauth/auth?${query}`;
+    for (const { name, viewport } of [
+      { name: 'oauth-refused-375', viewport: { width: 375, height: 800 } },
+      { name: 'oauth-refused-1280', viewport: { width: 1280, height: 800 } },
+    ]) {
+      const context = await browser.newContext({ viewport });
+      const defaults = await defaultLook(context);
+      await recordCspViolations(context);
+      const page = await context.newPage();
+      page.setDefaultTimeout(15_000);
+      const errors: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') errors.push(message.text());
+      });
+      page.on('requestfailed', (request) => errors.push(`${request.url()} failed`));
+      const response = await page.goto(url); // waits for the load event: stylesheets are in
+      expect(response?.status()).toBe(400);
+      const csp = (await response?.allHeaders())?.['content-security-policy'] ?? '';
+      expect(csp).toMatch(/style-src 'self'/);
+      expect(csp).toMatch(/default-src 'none'/);
+      expect(csp).not.toContain('unsafe-inline');
+      expect(new URL(page.url()).origin).toBe(story.app.baseUrl); // not redirected to the unregistered URI
+      await page.getByRole('heading', { level: 1, name: 'This app cannot be connected' }).waitFor();
+      await page.getByText('invalid_client', { exact: true }).waitFor();
+      await page.getByText('Start connecting again from the app you came from.').waitFor();
+
+      const seen = await serverPageLook(page);
+      expect(seen.scripts).toBe(0);
+      expect(seen.inlineStyles).toBe(0);
+      expect(seen.sheets).toHaveLength(1);
+      for (const sheet of seen.sheets) {
+        expect(new URL(sheet.href).origin).toBe(story.app.baseUrl);
+        expect(new URL(sheet.href).pathname).toBe('/portal/session/page.css'); // the refused sign-in page's own
+        expect(sheet.rules).toBeGreaterThan(0);
+        const served = await fetch(sheet.href);
+        expect(served.status).toBe(200);
+        expect(served.headers.get('content-type')).toMatch(/^text\/css/);
+      }
+      expect(seen.font).not.toBe(defaults.font);
+      expect(seen.maxWidth).not.toBe(defaults.maxWidth);
+      expect(seen.mainWidth).toBeLessThanOrEqual(viewport.width);
+      expect(seen.sideways).toBeLessThanOrEqual(0);
+      expect(seen.violations).toEqual([]);
+      expect(errors.filter((error) => !/status of 400/.test(error))).toEqual([]); // the document's own status is logged
+      await checkPage(page, name);
       await context.close();
     }
   });
