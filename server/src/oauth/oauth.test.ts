@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from '../testing/app.js';
+import { expectSharedStylesheet } from '../testing/server-pages.js';
 import { createBot, createWorkspace, type WorkspaceFixture } from '../testing/fixtures.js';
 import { answerConsent, authorizeUrl, connectApp, consentUid, CookieJar, followRedirects, pkcePair, signInToPortal, TEST_OAUTH_CLIENT, tokenRequest } from '../testing/oauth.js';
 import { errorPage } from './error-page.js';
@@ -152,14 +153,7 @@ describe('the error page of a refused authorization request', () => {
       expect(html).toContain('<h1>This app cannot be connected</h1>');
       expect(html).toMatch(/<code>invalid_(redirect_uri|client)<\/code>/);
       expect(html).toContain('Start connecting again from the app you came from.');
-      expect(html).not.toMatch(/<script|<style|style=/i);
-      const href = /<link rel="stylesheet" href="([^"]+)">/.exec(html)?.[1] ?? '';
-      expect(href).toMatch(/^\/portal\/session\/page\.css\?v=[0-9a-f]{12}$/);
-      const css = await testApp.request(href);
-      expect(css.status).toBe(200);
-      expect(css.headers.get('content-type')).toMatch(/^text\/css/);
-      expect(css.headers.get('x-content-type-options')).toBe('nosniff');
-      expect(await css.text()).toContain('max-width');
+      await expectSharedStylesheet(testApp, html);
     }
   });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from '../testing/app.js';
+import { expectSharedStylesheet } from '../testing/server-pages.js';
 import { createWorkspace, internalPost, type WorkspaceFixture } from '../testing/fixtures.js';
 import { portalLinkModel, portalSessionModel } from './model.js';
 
@@ -74,14 +75,7 @@ describe('portal links', () => {
       expect(html).toContain(why);
       expect(html).toContain('<a class="next" href="/portal/">');
       expect(html).not.toContain(secret);
-      expect(html).not.toMatch(/<script|<style|style=/i);
-      const href = /<link rel="stylesheet" href="([^"]+)">/.exec(html)?.[1] ?? '';
-      expect(href).toMatch(/^\/portal\/session\/page\.css\?v=[0-9a-f]{12}$/);
-      const css = await testApp.request(href);
-      expect(css.status).toBe(200);
-      expect(css.headers.get('content-type')).toMatch(/^text\/css/);
-      expect(css.headers.get('x-content-type-options')).toBe('nosniff');
-      expect(await css.text()).toContain('max-width');
+      await expectSharedStylesheet(testApp, html);
     }
   });
 

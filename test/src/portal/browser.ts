@@ -144,7 +144,7 @@ export async function signInLink(app: Pick<TestApp, 'request'>, auth: Record<str
 }
 
 /** Chromium's own look of a server page's markup (body font, main's max-width), to tell the stylesheet's effect from the defaults. */
-export async function defaultLook(context: BrowserContext): Promise<{ font: string; maxWidth: string }> {
+async function defaultLook(context: BrowserContext): Promise<{ font: string; maxWidth: string }> {
   const plain = await context.newPage();
   await plain.setContent('<!doctype html><html lang="en"><body><main><h1>Heading</h1><p>Text</p></main></body></html>');
   const defaults = await plain.evaluate(() => ({ font: getComputedStyle(document.body).fontFamily, maxWidth: getComputedStyle(document.querySelector('main') as Element).maxWidth }));
@@ -153,7 +153,7 @@ export async function defaultLook(context: BrowserContext): Promise<{ font: stri
 }
 
 /** Has every page of the context keep its CSP violations in `window.cspViolations` (an init script, which the page's CSP does not govern). */
-export async function recordCspViolations(context: BrowserContext): Promise<void> {
+async function recordCspViolations(context: BrowserContext): Promise<void> {
   await context.addInitScript(() => {
     const violations: string[] = [];
     (window as unknown as { cspViolations: string[] }).cspViolations = violations;
@@ -185,4 +185,31 @@ export function serverPageLook(page: Page) {
       violations: (window as unknown as { cspViolations?: string[] }).cspViolations ?? ['no violation recorder'],
     };
   });
+}
+
+/**
+ * A fresh context at `viewport` for a page the server writes itself: Chromium's default look
+ * to compare with, CSP violations recorded, and the console errors and failed requests it logs.
+ */
+export async function openServerPage(browser: Browser, viewport: { width: number; height: number }) {
+  const context = await browser.newContext({ viewport });
+  const defaults = await defaultLook(context);
+  await recordCspViolations(context);
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('requestfailed', (request) => errors.push(`${request.url()} failed`));
+  return { context, page, errors, defaults };
+}
+
+/** The stylesheet changed the page from Chromium's defaults, it fits `width` without sideways scroll, and the CSP blocked nothing. */
+export function expectStyledToFit(seen: Awaited<ReturnType<typeof serverPageLook>>, defaults: { font: string; maxWidth: string }, width: number): void {
+  expect(seen.font).not.toBe(defaults.font);
+  expect(seen.maxWidth).not.toBe(defaults.maxWidth);
+  expect(seen.mainWidth).toBeLessThanOrEqual(width);
+  expect(seen.sideways).toBeLessThanOrEqual(0);
+  expect(seen.violations).toEqual([]);
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { callApi, createWorkspace } from '@nebulahex/server/testing';
 import type { Browser } from 'playwright-core';
 import { startStory, type Story } from '../support/story.js';
-import { checkPage, defaultLook, deliveryLogRows, launchBrowser, recordCspViolations, serverPageLook, signInLink, tableReadingProblems } from './browser.js';
+import { checkPage, deliveryLogRows, expectStyledToFit, launchBrowser, openServerPage, serverPageLook, signInLink, tableReadingProblems } from './browser.js';
 
 // How the portal's pages hold up on a phone's width and a desktop's, and how the server's own
 // pages (the refused link, the refused OAuth authorization) look: measured in Chromium, not taken from the stylesheet.
@@ -109,16 +109,7 @@ describe('the portal at every width, in Chromium', () => {
       { name: 'link-refused-invalid', url: `${story.app.baseUrl}/portal/session/start?token=${invalidToken}`, status: 404, why: /not a valid sign-in link/, viewport: { width: 1280, height: 800 }, secret: invalidToken },
     ];
     for (const { name, url, status, why, viewport, secret } of cases) {
-      const context = await browser.newContext({ viewport });
-      const defaults = await defaultLook(context);
-      await recordCspViolations(context);
-      const page = await context.newPage();
-      page.setDefaultTimeout(15_000);
-      const errors: string[] = [];
-      page.on('console', (message) => {
-        if (message.type() === 'error') errors.push(message.text());
-      });
-      page.on('requestfailed', (request) => errors.push(`${request.url()} failed`));
+      const { context, page, errors, defaults } = await openServerPage(browser, viewport);
       expect((await page.goto(url))?.status()).toBe(status); // goto waits for the load event: stylesheets are in
       await page.getByRole('heading', { level: 1, name: 'This sign-in link cannot be used' }).waitFor();
       await page.getByText(why).waitFor();
@@ -135,11 +126,7 @@ describe('the portal at every width, in Chromium', () => {
         expect(served.status).toBe(200);
         expect(served.headers.get('content-type')).toMatch(/^text\/css/);
       }
-      expect(seen.font).not.toBe(defaults.font);
-      expect(seen.maxWidth).not.toBe(defaults.maxWidth);
-      expect(seen.mainWidth).toBeLessThanOrEqual(viewport.width);
-      expect(seen.sideways).toBeLessThanOrEqual(0);
-      expect(seen.violations).toEqual([]);
+      expectStyledToFit(seen, defaults, viewport.width);
       expect(errors.filter((error) => !/status of (404|410)/.test(error))).toEqual([]); // the document's own status is logged
       expect(await page.content()).not.toContain(secret);
       await checkPage(page, name);
@@ -168,16 +155,7 @@ describe('the portal at every width, in Chromium', () => {
       { name: 'oauth-refused-375', viewport: { width: 375, height: 800 } },
       { name: 'oauth-refused-1280', viewport: { width: 1280, height: 800 } },
     ]) {
-      const context = await browser.newContext({ viewport });
-      const defaults = await defaultLook(context);
-      await recordCspViolations(context);
-      const page = await context.newPage();
-      page.setDefaultTimeout(15_000);
-      const errors: string[] = [];
-      page.on('console', (message) => {
-        if (message.type() === 'error') errors.push(message.text());
-      });
-      page.on('requestfailed', (request) => errors.push(`${request.url()} failed`));
+      const { context, page, errors, defaults } = await openServerPage(browser, viewport);
       const response = await page.goto(url); // waits for the load event: stylesheets are in
       expect(response?.status()).toBe(400);
       const csp = (await response?.allHeaders())?.['content-security-policy'] ?? '';
@@ -201,11 +179,7 @@ describe('the portal at every width, in Chromium', () => {
         expect(served.status).toBe(200);
         expect(served.headers.get('content-type')).toMatch(/^text\/css/);
       }
-      expect(seen.font).not.toBe(defaults.font);
-      expect(seen.maxWidth).not.toBe(defaults.maxWidth);
-      expect(seen.mainWidth).toBeLessThanOrEqual(viewport.width);
-      expect(seen.sideways).toBeLessThanOrEqual(0);
-      expect(seen.violations).toEqual([]);
+      expectStyledToFit(seen, defaults, viewport.width);
       expect(errors.filter((error) => !/status of 400/.test(error))).toEqual([]); // the document's own status is logged
       await checkPage(page, name);
       await context.close();
