@@ -101,19 +101,18 @@ final class CompactStorage {
     static final class UniqueIndex extends AbstractUniqueIndex<Object> {
         private final MVMap<KeyValue, Object> map;
 
+        private final List<String> keyNames;
+        private final Set<String> keyNameSet;
         /** Each key's dotted path, split once. */
         private final String[][] keyPaths;
 
         UniqueIndex(MVMap<KeyValue, Object> map, String name, List<IndexKey> keys, boolean sparse) {
             super(name, keys, sparse);
             this.map = map;
-            this.keyPaths = keys.stream().map(key -> key.getKey().split("\\.")).toArray(String[][]::new);
             this.keyNames = keys.stream().map(IndexKey::getKey).toList();
             this.keyNameSet = Collections.unmodifiableSet(new LinkedHashSet<>(keyNames));
+            this.keyPaths = keyNames.stream().map(key -> key.split("\\.")).toArray(String[][]::new);
         }
-
-        private final List<String> keyNames;
-        private final Set<String> keyNameSet;
 
         // The library builds these by stream on every call: from each query's planning
         // (canHandle) and each key computation. The index's keys never change.
