@@ -33,6 +33,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.h2.mvstore.MVMap;
@@ -316,18 +317,23 @@ final class SecondaryIndexes {
     // ---- the index ---------------------------------------------------------------------------
 
     /**
-     * A non-unique index over the declared keys, in memory: key values → positions, ordered by
-     * BSON comparison. Documents whose indexed fields hold an array (or pass through one) are
-     * kept aside and returned with every lookup, so an answer never misses them. Reads may run
-     * beside writes (mongo-java-server does not lock `count`), hence the concurrent maps.
+     * A non-unique index over the declared keys, in memory, ordered by BSON comparison. Each
+     * document is one entry: its key values followed by its `_id` (which makes every entry's key
+     * unique), mapped to its position. That keeps an index at one skip-list node per document,
+     * with no set per key and no map from id to position beside it: under the delivery bench
+     * those sets and maps were most of the old generation the JVM's young collections had to
+     * scan. Documents whose indexed fields hold an array (or pass through one) are kept aside by
+     * id and returned with every lookup, so an answer never misses them. Writes come one at a
+     * time (the library's collections synchronize them); reads may run beside them
+     * (mongo-java-server does not lock `count`), hence the concurrent maps.
      */
     static final class OrderedIndex<P> extends Index<P> {
-        private final NavigableMap<Object[], Set<P>> entries = new ConcurrentSkipListMap<>(KEY_ORDER);
-        private final Map<Object, P> positionsById = new ConcurrentHashMap<>();
-        private final Set<P> unindexed = ConcurrentHashMap.newKeySet();
+        private final NavigableMap<Object[], P> entries = new ConcurrentSkipListMap<>(KEY_ORDER);
+        private final Map<Object, P> unindexed = new ConcurrentHashMap<>();
         private final List<String> keyNames;
         /** Each key's dotted path, split once here rather than on every write. */
         private final String[][] keyPaths;
+        private final AtomicLong count = new AtomicLong();
         private volatile boolean broken;
 
         OrderedIndex(String name, List<IndexKey> keys, boolean sparse) {
@@ -338,10 +344,10 @@ final class SecondaryIndexes {
 
         boolean isBroken() { return broken; }
 
-        /** The index's key of `document`, or null when a field is (inside) an array. */
-        private Object[] keyOf(Document document) {
-            Object[] key = new Object[keyPaths.length];
-            for (int i = 0; i < key.length; i++) {
+        /** The entry's key of `document` (its key values, then `id`), or null when a field is (inside) an array. */
+        private Object[] entryOf(Document document, Object id) {
+            Object[] key = new Object[keyPaths.length + 1];
+            for (int i = 0; i < keyPaths.length; i++) {
                 Object value = document;
                 for (String part : keyPaths[i]) {
                     if (value instanceof Collection) return null;
@@ -350,6 +356,7 @@ final class SecondaryIndexes {
                 if (value instanceof Collection) return null;
                 key[i] = Missing.isNullOrMissing(value) ? null : value;
             }
+            key[keyPaths.length] = id;
             return key;
         }
 
@@ -368,29 +375,18 @@ final class SecondaryIndexes {
                 broken = true; // cannot find it again to remove it: stop answering from this index
                 return;
             }
-            positionsById.put(id, position);
-            enter(keyOf(document), position);
-        }
-
-        private void enter(Object[] key, P position) {
-            if (key == null) unindexed.add(position);
-            else entries.computeIfAbsent(key, ignored -> ConcurrentHashMap.newKeySet()).add(position);
+            Object[] entry = entryOf(document, id);
+            P before = entry == null ? unindexed.put(id, position) : entries.put(entry, position);
+            if (before == null) count.incrementAndGet();
         }
 
         @Override public P remove(Document document) {
             Object id = idOf(document);
-            P position = id == null ? null : positionsById.remove(id);
-            if (position == null) return null;
-            leave(keyOf(document), position);
+            if (id == null) return null;
+            Object[] entry = entryOf(document, id);
+            P position = entry == null ? unindexed.remove(id) : entries.remove(entry);
+            if (position != null) count.decrementAndGet();
             return position;
-        }
-
-        private void leave(Object[] key, P position) {
-            if (key == null) unindexed.remove(position);
-            else entries.computeIfPresent(key, (ignored, positions) -> {
-                positions.remove(position);
-                return positions.isEmpty() ? null : positions;
-            });
         }
 
         /**
@@ -399,16 +395,14 @@ final class SecondaryIndexes {
          */
         @Override public void updateInPlace(Document oldDocument, Document newDocument, P position, MongoCollection<P> collection) {
             Object id = idOf(newDocument);
-            if (id == null || !id.equals(idOf(oldDocument)) || !position.equals(positionsById.get(id))) {
-                remove(oldDocument);
-                add(newDocument, position, collection);
-                return;
+            if (id != null && id.equals(idOf(oldDocument))) {
+                Object[] oldEntry = entryOf(oldDocument, id);
+                Object[] newEntry = entryOf(newDocument, id);
+                if (oldEntry != null && newEntry != null && KEY_ORDER.compare(oldEntry, newEntry) == 0
+                        && position.equals(entries.get(oldEntry))) return;
             }
-            Object[] oldKey = keyOf(oldDocument);
-            Object[] newKey = keyOf(newDocument);
-            if (oldKey != null && newKey != null && KEY_ORDER.compare(oldKey, newKey) == 0) return;
-            leave(oldKey, position); // each key computed once
-            enter(newKey, position);
+            remove(oldDocument);
+            add(newDocument, position, collection);
         }
 
         /** Never chosen by the library's own loop (it would take any index first); the planner asks {@link #score}. */
@@ -419,13 +413,13 @@ final class SecondaryIndexes {
             return found == null ? List.of() : found;
         }
 
-        @Override public long getCount() { return positionsById.size(); }
-        @Override public boolean isEmpty() { return positionsById.isEmpty(); }
+        @Override public long getCount() { return count.get(); }
+        @Override public boolean isEmpty() { return count.get() == 0; }
         @Override public long getDataSize() { return getCount(); }
         @Override public void drop() {
             entries.clear();
-            positionsById.clear();
             unindexed.clear();
+            count.set(0);
         }
 
         /** How much of this index the query uses: 2 per fixed leading key, 1 for a range after them; 0 = none. */
@@ -457,8 +451,8 @@ final class SecondaryIndexes {
                 points = longer;
             }
             if (points.isEmpty() && range == null) return null;
-            List<P> found = new ArrayList<>(unindexed);
-            int width = keyNames.size();
+            List<P> found = new ArrayList<>(unindexed.values());
+            int width = keyNames.size() + 1; // the id always follows the keys
             for (List<Object> prefix : product(points)) {
                 Object[] from = new Object[width], to = new Object[width];
                 int fixed = prefix.size();
@@ -466,24 +460,15 @@ final class SecondaryIndexes {
                     from[i] = i < fixed ? prefix.get(i) : LOW;
                     to[i] = i < fixed ? prefix.get(i) : HIGH;
                 }
-                boolean fromInclusive = true, toInclusive = true;
                 if (range != null) {
                     from[fixed] = range.lower();
                     to[fixed] = range.upper();
-                    // With keys after the range's, sentinels there decide; on the last key, the operator does.
-                    boolean last = fixed == width - 1;
-                    if (!range.lowerInclusive()) {
-                        if (last) fromInclusive = false;
-                        else for (int i = fixed + 1; i < width; i++) from[i] = HIGH;
-                    }
-                    if (!range.upperInclusive()) {
-                        if (last) toInclusive = false;
-                        else for (int i = fixed + 1; i < width; i++) to[i] = LOW;
-                    }
+                    // An exclusive bound steps over every entry holding the bound itself, whatever follows it.
+                    if (!range.lowerInclusive()) for (int i = fixed + 1; i < width; i++) from[i] = HIGH;
+                    if (!range.upperInclusive()) for (int i = fixed + 1; i < width; i++) to[i] = LOW;
                 }
-                int order = KEY_ORDER.compare(from, to);
-                if (order > 0 || (order == 0 && !(fromInclusive && toInclusive))) continue; // an empty range
-                for (Set<P> positions : entries.subMap(from, fromInclusive, to, toInclusive).values()) found.addAll(positions);
+                if (KEY_ORDER.compare(from, to) > 0) continue; // an empty range
+                found.addAll(entries.subMap(from, true, to, true).values());
             }
             return found;
         }
