@@ -568,5 +568,11 @@ final class SecondaryIndexes {
         @Override public synchronized Stream<Document> matching(Document query) {
             return StreamSupport.stream(queryDocuments(query, null, 0, 0, 0, null).spliterator(), false).toList().stream();
         }
+
+        /** The library changed the stored document in place: its kept BSON is out of date. */
+        @Override protected void handleUpdate(Object position, Document oldDocument, Document newDocument) {
+            CompactStorage.changed(newDocument);
+            super.handleUpdate(position, oldDocument, newDocument);
+        }
     }
 }

@@ -184,6 +184,56 @@ describe('the persistent embedded database’s storage', () => {
     }
   });
 
+  it('writes what every update changed, when its neighbours on the page are rewritten too', async () => {
+    // mongo-java-server changes a stored document in place and puts the same object back; the
+    // storage keeps documents' BSON between commits, so each change must reach the file.
+    const dataDir = await tempDir();
+    const first = await startDatabase({ dataDir, maxHeap: '256m' });
+    const expected = new Map<string, Document>();
+    try {
+      await withClient(first.uri, async (client) => {
+        const deliveries = client.db('app').collection<{ _id: string } & Document>('deliveries');
+        await deliveries.createIndex({ status: 1, at: 1 });
+        const all = Array.from({ length: 240 }, (_, i) => ({ _id: `d${String(i).padStart(3, '0')}`, status: 'pending', attempts: 0, at: i, note: 'x' }));
+        await deliveries.insertMany(all);
+        for (const document of all) expected.set(document._id, { ...document });
+        // Rounds of single updates of every kind, each committed alone, over documents that share leaf pages.
+        for (let round = 1; round <= 4; round++) {
+          for (let i = round % 3; i < all.length; i += 3) {
+            const id = all[i]!._id;
+            const before = expected.get(id)!;
+            if (round === 1) {
+              await deliveries.updateOne({ _id: id }, { $set: { status: 'sending' }, $inc: { attempts: 1 } });
+              expected.set(id, { ...before, status: 'sending', attempts: (before.attempts as number) + 1 });
+            } else if (round === 2) {
+              await deliveries.findOneAndUpdate({ _id: id }, { $unset: { note: '' }, $set: { at: -i } });
+              const { note: _gone, ...rest } = before;
+              expected.set(id, { ...rest, at: -i });
+            } else if (round === 3) {
+              await deliveries.replaceOne({ _id: id }, { status: 'done', attempts: 9, at: i });
+              expected.set(id, { _id: id, status: 'done', attempts: 9, at: i });
+            } else {
+              await deliveries.updateOne({ _id: id }, { $set: { status: `r${round}`, 'detail.code': i } });
+              expected.set(id, { ...before, status: `r${round}`, detail: { code: i } });
+            }
+          }
+        }
+        await deliveries.updateMany({ status: 'pending' }, { $set: { status: 'failed' } });
+        for (const [id, document] of expected) if (document.status === 'pending') expected.set(id, { ...document, status: 'failed' });
+        expect(canonical(await deliveries.find({}).toArray())).toEqual(canonical([...expected.values()]));
+      });
+    } finally {
+      await first.stop();
+    }
+    const second = await startDatabase({ dataDir, maxHeap: '256m' });
+    try {
+      const stored = await withClient(second.uri, (client) => client.db('app').collection('deliveries').find({}).toArray());
+      expect(canonical(stored)).toEqual(canonical([...expected.values()]));
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('converts a file written in H2’s default format when it opens, losing nothing', async () => {
     const dataDir = await tempDir();
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
