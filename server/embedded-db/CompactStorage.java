@@ -163,13 +163,6 @@ final class CompactStorage {
     static final Encoded ENCODED = new Encoded();
 
     /**
-     * Forgets what `document` was encoded as: call after changing a stored document in place
-     * (mongo-java-server's updates do, then put the same object back), before the change can be
-     * committed.
-     */
-    static void changed(Document document) { ENCODED.forget(document); }
-
-    /**
      * The BSON of recently written documents, by identity. A commit writes every page a write
      * touched whole, so changing one delivery rewrites the other documents of its leaf page
      * (up to 48) too; profiled under the delivery bench, encoding them again at every commit
@@ -199,6 +192,11 @@ final class CompactStorage {
             return bson;
         }
 
+        /**
+         * Forgets what `document` was encoded as: call after changing a stored document in place
+         * (mongo-java-server's updates do, then put the same object back), before the change can
+         * be committed.
+         */
         void forget(Document document) {
             slots.set(slotOf(document), new Object()); // a new object, so no earlier read of the slot can still swap it
         }

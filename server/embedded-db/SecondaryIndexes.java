@@ -571,7 +571,7 @@ final class SecondaryIndexes {
 
         /** The library changed the stored document in place: its kept BSON is out of date. */
         @Override protected void handleUpdate(Object position, Document oldDocument, Document newDocument) {
-            CompactStorage.changed(newDocument);
+            CompactStorage.ENCODED.forget(newDocument);
             super.handleUpdate(position, oldDocument, newDocument);
         }
     }
