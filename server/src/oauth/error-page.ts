@@ -1,6 +1,4 @@
-import { PAGE_CSS_URL } from '../portal/start-page.js';
-
-const escape = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+import { escapeHtml, PAGE_CSS_URL } from '../portal/start-page.js';
 
 /**
  * The error page's own policy (oidc-provider sends none): its stylesheet from this origin and
@@ -33,7 +31,7 @@ export function errorPage(out: { error: string; error_description?: string }): s
 <header>NebulaHex <span>· connecting an app</span></header>
 <main>
 <h1>This app cannot be connected</h1>
-<p class="why">${escape(out.error_description ?? out.error)} (<code>${escape(out.error)}</code>)</p>
+<p class="why">${escapeHtml(out.error_description ?? out.error)} (<code>${escapeHtml(out.error)}</code>)</p>
 <p>Start connecting again from the app you came from.</p>
 <p class="hint">If it keeps happening, contact NebulaHex support.</p>
 </main>

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 
-const escape = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+/** Text for HTML content or a quoted attribute value. */
+export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 /**
  * The look of the pages the server writes itself (the refused sign-in link, the OAuth error page): the portal's
@@ -42,7 +43,7 @@ function reason(code: string, message: string, linkTtlMinutes: number): string {
     case 'validation_failed':
       return 'This is not a valid sign-in link. Check that you opened the whole link, as you received it.';
     default:
-      return escape(message);
+      return escapeHtml(message);
   }
 }
 
