@@ -62,8 +62,12 @@ describe('the portal at every width, in Chromium', () => {
     // The delivery log reads the same way, and so do the API keys and the event catalog.
     await page.getByRole('link', { name: targetUrl }).click();
     await page.getByRole('button', { name: 'Send test event' }).click();
-    await deliveryLogRows(page).filter({ hasText: 'Succeeded' }).first().waitFor();
+    const succeeded = deliveryLogRows(page).filter({ hasText: 'Succeeded' }).first();
+    await succeeded.waitFor();
     expect(await tableReadingProblems(page)).toEqual([]);
+    // A delivery without a failure says so, rather than showing an empty "Failure reason"; one delivery is "1 delivery".
+    expect(await succeeded.locator('[data-label="Failure reason"]').evaluate((cell) => ({ text: (cell as HTMLElement).innerText, danger: cell.classList.contains('failure') }))).toEqual({ text: '—', danger: false });
+    await page.getByText(/^1 delivery · success/).waitFor();
     await checkPage(page, 'mobile-delivery-log');
     await page.getByRole('link', { name: 'API keys' }).click();
     await page.getByRole('region', { name: 'API keys' }).getByRole('row').nth(1).waitFor();

@@ -4,7 +4,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useHookStats } from '../../api/queries';
 import { DataRow, DataTable } from '../../components/DataTable';
-import { ms, percent } from '../../components/format';
+import { count, ms, percent } from '../../components/format';
 import { QueryState } from '../../components/states';
 
 const HEIGHT = 220;
@@ -90,7 +90,7 @@ export function DeliveryChart({ hookId }: { hookId: string }) {
         {(data) => (
           <>
             <p className="figures-inline">
-              {data.totals.total} deliveries · success {percent(data.totals.successRate)} · p50 {ms(data.totals.p50Ms)} · p95 {ms(data.totals.p95Ms)}
+              {count(data.totals.total, 'delivery', 'deliveries')} · success {percent(data.totals.successRate)} · p50 {ms(data.totals.p50Ms)} · p95 {ms(data.totals.p95Ms)}
             </p>
             <Plot stats={data} />
             <ChartTable stats={data} />

@@ -30,7 +30,7 @@ function Row({ delivery, open, onToggle, hookId }: { delivery: DeliveryOut; open
         <td>{delivery.lastStatusCode ?? '—'}</td>
         <td>{ms(delivery.lastDurationMs)}</td>
         <td>{delivery.attemptCount}</td>
-        <td className="failure">{delivery.failureReason ?? ''}</td>
+        <td className={delivery.failureReason ? 'failure' : undefined}>{delivery.failureReason ?? '—'}</td>
         <td className="nowrap">
           <button type="button" aria-expanded={open} onClick={onToggle} aria-label={`Attempts of delivery ${delivery.id}`}>
             Attempts

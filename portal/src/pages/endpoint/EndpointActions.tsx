@@ -4,6 +4,7 @@ import { useLocation } from 'wouter';
 import { deliveriesCsvUrl } from '../../api/client';
 import { useDeleteHook, useRecover, useRotateSecret, useSendTest, useUpdateHook } from '../../api/queries';
 import { ConfirmButton } from '../../components/ConfirmButton';
+import { count } from '../../components/format';
 import { SecretOnce } from '../../components/Secret';
 import { ActionError } from '../../components/states';
 import { VerificationSnippet } from '../endpoints/VerificationSnippet';
@@ -17,7 +18,7 @@ function Recover({ hookId }: { hookId: string }) {
       <label htmlFor={id}>Retry failed deliveries since</label>
       <input id={id} type="datetime-local" value={since} onChange={(e) => setSince(e.target.value)} required />
       <button type="submit" disabled={recover.isPending}>Recover</button>
-      <span role="status">{recover.data ? `${recover.data.queued} deliveries queued again.` : ''}</span>
+      <span role="status">{recover.data ? `${count(recover.data.queued, 'delivery', 'deliveries')} queued again.` : ''}</span>
       <ActionError error={recover.error} />
     </form>
   );
