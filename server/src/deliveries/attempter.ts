@@ -64,8 +64,14 @@ export interface FreshDelivery {
   event: EventDoc;
 }
 
-/** One attempt of one delivery, `claim → prepare → send → record`, for the engine's work queue. */
-export function createAttempter({ connection, logger, config, sender, policy, metrics, scheduleRetry }: AttempterDeps): (deliveryId: string, fresh?: FreshDelivery) => Promise<void> {
+/**
+ * One attempt of one delivery, `claim → prepare → send → record`, for the engine's work queue;
+ * `sent()` is called once the receiver has answered (its slot goes to the next delivery while
+ * this outcome is recorded; the lock is renewed until it is).
+ */
+export type Attempter = (deliveryId: string, fresh?: FreshDelivery, sent?: () => void) => Promise<void>;
+
+export function createAttempter({ connection, logger, config, sender, policy, metrics, scheduleRetry }: AttempterDeps): Attempter {
   const Deliveries = deliveryModel(connection);
   const Events = eventModel(connection);
   const subscriptions = subscriptionCacheOf(connection, config.SUBSCRIPTION_CACHE_MS);
@@ -105,7 +111,7 @@ export function createAttempter({ connection, logger, config, sender, policy, me
     return sender.send(prepareRequest(delivery, event, hook, encryptor));
   };
 
-  return async (deliveryId, fresh) => {
+  return async (deliveryId, fresh, sent) => {
     // Created locked to this process moments ago by fan-out: already claimed.
     const handed = fresh && fresh.delivery.lockedUntil.getTime() > Date.now() ? fresh.delivery : null;
     const owner = handed?.lockedBy ?? randomUUID();
@@ -113,13 +119,13 @@ export function createAttempter({ connection, logger, config, sender, policy, me
     if (!delivery) return; // not due, finished, or another worker holds it
     const renewal = keepLock(Deliveries, deliveryId, owner, leaseMs(config), logger);
     try {
-      await attemptClaimed(delivery, owner, fresh?.event);
+      await attemptClaimed(delivery, owner, fresh?.event, sent);
     } finally {
       renewal.stop();
     }
   };
 
-  async function attemptClaimed(delivery: DeliveryDoc, token: string, knownEvent?: EventDoc): Promise<void> {
+  async function attemptClaimed(delivery: DeliveryDoc, token: string, knownEvent?: EventDoc, sent?: () => void): Promise<void> {
     const deliveryId = delivery._id;
     // Events never change. The subscription may have been paused, deleted or given a new secret:
     // the cache's view is at most SUBSCRIPTION_CACHE_MS old, and read afresh unless it is active.
@@ -135,6 +141,7 @@ export function createAttempter({ connection, logger, config, sender, policy, me
     }
 
     const result = await send(delivery, event, hook);
+    sent?.();
     const outcome = classifyAttempt(result, delivery.attemptCount + 1 - delivery.roundStart, retry);
     metrics.deliveryAttempts.inc({ outcome: outcome.kind });
     metrics.attemptDuration.observe({ outcome: outcome.kind }, result.durationMs / 1000);

@@ -21,8 +21,11 @@ export interface EngineQueueDeps {
   endpointBacklog: number;
   /** SUBSCRIPTION_CACHE_MS: new events' first attempts take their endpoint's limit from the subscription cache. */
   subscriptionCacheMs: number;
-  /** One attempt; `fresh` when fan-out created the delivery claimed by this process. Must not reject. */
-  attempt(deliveryId: string, fresh?: FreshDelivery): Promise<void>;
+  /**
+   * One attempt; `fresh` when fan-out created the delivery claimed by this process; `sent()`
+   * once the receiver has answered (WorkQueueOptions.work). Must not reject.
+   */
+  attempt(deliveryId: string, fresh: FreshDelivery | undefined, sent: () => void): Promise<void>;
   /** A lane whose deliveries the database holds runs low (WorkQueueOptions.onRoom). */
   onRoom?(lane: string, version: number): void;
 }
@@ -58,7 +61,7 @@ export function createEngineQueue({ connection, logger, concurrency, endpointCon
     concurrency,
     laneLimit: limits.of,
     maxWaiting: endpointBacklog,
-    work: ({ id }) => attempt(id, takeFresh(id)),
+    work: ({ id }, sent) => attempt(id, takeFresh(id), sent),
     ...(onRoom ? { onRoom } : {}),
     release: (items) => {
       const claimed = items.flatMap(({ id }) => {

@@ -166,7 +166,7 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps): DeliveryEngine {
     endpointConcurrency: config.WEBHOOK_ENDPOINT_CONCURRENCY,
     endpointBacklog: config.WEBHOOK_ENDPOINT_BACKLOG,
     subscriptionCacheMs: config.SUBSCRIPTION_CACHE_MS,
-    attempt: (id, handed) => attempter(id, handed).catch((error: unknown) => logger.error({ err: error, deliveryId: id }, 'delivery attempt crashed; the sweep will retry it')),
+    attempt: (id, handed, sent) => attempter(id, handed, sent).catch((error: unknown) => logger.error({ err: error, deliveryId: id }, 'delivery attempt crashed; the sweep will retry it')),
     onRoom: refill,
   });
   /** Queues a page of the due, unleased, unfinished deliveries: of `lanes`, or of every lane that can take more. */

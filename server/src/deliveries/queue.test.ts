@@ -167,4 +167,40 @@ describe('the work queue', () => {
     await finish('s0'); // s1 starts, one waits: room again
     expect(queue.stalled('s', 0)).toBe(false);
   });
+
+  it('frees a lane\'s slot once its item is sent, keeps the item queued until it is done, and bounds the items finishing', async () => {
+    const senders = new Map<string, () => void>();
+    const finishers = new Map<string, () => void>();
+    const started: string[] = [];
+    const work: WorkQueueOptions['work'] = ({ id }, sent) =>
+      new Promise<void>((resolve) => {
+        started.push(id);
+        senders.set(id, sent);
+        finishers.set(id, resolve);
+      });
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
+    const { queue } = queueOf(work, { concurrency: 2, laneLimit: () => 1 });
+    queue.push(items('a', 4));
+    expect(started).toEqual(['a0']); // the lane's limit is 1
+    senders.get('a0')?.();
+    expect(started).toEqual(['a0', 'a1']); // a0's receiver answered: its slot is a1's
+    expect(queue.has('a0')).toBe(true); // but a0 is still being recorded
+    senders.get('a0')?.(); // a second call changes nothing
+    expect(started).toEqual(['a0', 'a1']);
+    senders.get('a1')?.();
+    expect(started).toEqual(['a0', 'a1']); // two finishing = concurrency: no third yet
+    finishers.get('a0')?.();
+    await tick();
+    expect(started).toEqual(['a0', 'a1', 'a2']);
+    expect(queue.has('a0')).toBe(false);
+    finishers.get('a2')?.(); // done without sent() (a paused subscription, say): its slot frees too
+    await tick();
+    expect(started).toEqual(['a0', 'a1', 'a2', 'a3']);
+    const idle = queue.idle();
+    finishers.get('a1')?.();
+    senders.get('a3')?.();
+    finishers.get('a3')?.();
+    await expect(idle).resolves.toBeUndefined();
+    expect(queue.size).toBe(0);
+  });
 });

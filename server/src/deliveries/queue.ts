@@ -12,8 +12,12 @@ export interface WorkQueueOptions {
   laneLimit(lane: string): number;
   /** A lane keeps at most this many items waiting beyond its free slots; what comes beyond is released. */
   maxWaiting: number;
-  /** Must not reject. */
-  work(item: WorkItem): Promise<void>;
+  /**
+   * Must not reject. `sent()` says the receiver has answered: the item's lane and global slot
+   * go to the next item while this one's outcome is still being recorded (the item stays
+   * queued, so `has` is true, until its promise settles).
+   */
+  work(item: WorkItem, sent: () => void): Promise<void>;
   /** Takes back items a full lane could not keep (the database holds them meanwhile). Must not reject. */
   release(items: WorkItem[]): Promise<void>;
   /**
@@ -57,7 +61,7 @@ interface Lane {
   running: number;
   /** In `turns` already. */
   hasTurn: boolean;
-  /** When an item of it last finished, or the lane was made (ms since the epoch). */
+  /** When an item of it last gave up its slot (sent or finished), or the lane was made (ms since the epoch). */
   movedAt: number;
 }
 
@@ -67,7 +71,10 @@ interface Lane {
  * lanes keep theirs turning. A lane also never takes more than an equal share of the
  * slots among the lanes that have work, so several slow receivers cannot together take
  * them all. Memory stays bounded: a lane keeps `maxWaiting` items waiting and
- * hands the rest to `release`. The queue is only a fast path: the delivery documents stay
+ * hands the rest to `release`. An item frees its slot once its receiver has answered (`sent`),
+ * not once its outcome is recorded: the slots bound requests in flight to receivers, and the
+ * items past `sent` that are still recording are bounded on their own, by `concurrency` too.
+ * The queue is only a fast path: the delivery documents stay
  * the source of truth, so what a crash loses here the sweep finds again.
  */
 export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
@@ -78,7 +85,10 @@ export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
   /** Lanes with items waiting but none of their slots free. */
   const held = new Set<Lane>();
   const done = new Map<string, { lane: string; promise: Promise<void>; resolve: () => void }>();
+  /** Items holding a slot: their request to the receiver has not been answered yet. */
   let running = 0;
+  /** Items past `sent()` whose outcome is still being recorded. */
+  let finishing = 0;
   let idleWaiters: Array<() => void> = [];
   /** Lanes with items in the database, and how often they spilled (a drain reported under an older count is stale). */
   const spills = new Map<string, number>();
@@ -96,7 +106,7 @@ export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
   };
   /** A lane with nothing left goes; the others' equal share grows, so the held ones may start one more. */
   const dropIfEmpty = (lane: Lane): void => {
-    if (lane.running > 0 || lane.waiting.length > 0) return;
+    if (lane.running > 0 || lane.waiting.length > 0 || lanes.get(lane.key) !== lane) return;
     lanes.delete(lane.key);
     held.delete(lane);
     for (const other of [...held]) offerTurn(other);
@@ -121,29 +131,46 @@ export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
     checkRoom(key);
   };
 
-  const finish = (lane: Lane, item: WorkItem): void => {
+  /** The item's lane slot and global slot go back; its lane may start another. */
+  const leave = (lane: Lane): void => {
     running -= 1;
     lane.running -= 1;
     lane.movedAt = Date.now();
-    settle(item);
     offerTurn(lane);
-    dropIfEmpty(lane);
-    pump();
-    checkRoom(lane.key);
+  };
+
+  const start = (lane: Lane, item: WorkItem): void => {
+    running += 1;
+    lane.running += 1;
+    let isSent = false;
+    const sent = (): void => {
+      if (isSent) return;
+      isSent = true;
+      finishing += 1;
+      leave(lane);
+      dropIfEmpty(lane);
+      pump();
+    };
+    void options.work(item, sent).finally(() => {
+      if (isSent) finishing -= 1;
+      else leave(lane);
+      isSent = true;
+      settle(item);
+      dropIfEmpty(lane);
+      pump();
+      checkRoom(lane.key);
+    });
   };
 
   const pump = (): void => {
-    while (running < concurrency && turns.length > 0) {
+    while (running < concurrency && finishing < concurrency && turns.length > 0) {
       const lane = turns.shift() as Lane;
       lane.hasTurn = false;
       if (lane.waiting.length === 0 || lane.running >= limitOf(lane)) {
         offerTurn(lane); // its share shrank meanwhile: held until a slot of its own frees
         continue;
       }
-      const item = lane.waiting.shift() as WorkItem;
-      running += 1;
-      lane.running += 1;
-      void options.work(item).finally(() => finish(lane, item));
+      start(lane, lane.waiting.shift() as WorkItem);
       offerTurn(lane);
     }
     if (running === 0 && done.size === 0) {
