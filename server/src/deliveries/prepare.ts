@@ -2,7 +2,7 @@ import { signWebhook } from '@nebulahex/shared';
 import type { Encryptor } from '../crypto/encryption.js';
 import type { EventDoc } from '../events/model.js';
 import { presentEvent } from '../events/presenter.js';
-import type { HeaderSet } from '../hooks/headers.js';
+import { openHeaders } from '../hooks/headers.js';
 import type { HookDoc } from '../hooks/model.js';
 import type { DeliveryDoc } from './model.js';
 import type { SendRequest } from './sender.js';
@@ -11,25 +11,36 @@ const USER_AGENT = 'NebulaHex-Webhooks/1.0';
 
 /** How many opened values one process keeps per encryptor: far more than the endpoints a worker sends to at once. */
 export const OPENED_LIMIT = 4096;
-const opened = new WeakMap<Encryptor, Map<string, string>>();
+const openers = new WeakMap<Encryptor, Encryptor>();
 
 /**
- * Decrypts a sealed endpoint value (signing secret, custom headers) once, not per attempt (AES-GCM
- * setup was ~2 % of the server's CPU at saturation). The key is the sealed text itself: every
- * encryption has a fresh IV, so a rotated secret or edited headers are a new key and a stale
- * value can never be returned. Bounded: the oldest entry leaves when the map is full.
+ * The encryptor, decrypting each sealed endpoint value (signing secret, custom headers) once, not
+ * per attempt (AES-GCM setup was ~2 % of the server's CPU at saturation). The key is the sealed
+ * text itself: every encryption has a fresh IV, so a rotated secret or edited headers are a new
+ * key and a stale value can never be returned. Bounded: the oldest entry leaves when full.
  */
-export function openSealed(encryptor: Encryptor, sealed: string): string {
-  let values = opened.get(encryptor);
-  if (!values) opened.set(encryptor, (values = new Map()));
-  let plain = values.get(sealed);
-  if (plain === undefined) {
-    plain = encryptor.decrypt(sealed);
-    if (values.size >= OPENED_LIMIT) values.delete(values.keys().next().value as string);
-    values.set(sealed, plain);
+function openingOnce(encryptor: Encryptor): Encryptor {
+  let once = openers.get(encryptor);
+  if (!once) {
+    const values = new Map<string, string>();
+    once = {
+      encrypt: (plain) => encryptor.encrypt(plain),
+      decrypt: (sealed) => {
+        let plain = values.get(sealed);
+        if (plain === undefined) {
+          plain = encryptor.decrypt(sealed);
+          if (values.size >= OPENED_LIMIT) values.delete(values.keys().next().value as string);
+          values.set(sealed, plain);
+        }
+        return plain;
+      },
+    };
+    openers.set(encryptor, once);
   }
-  return plain;
+  return once;
 }
+
+export const openSealed = (encryptor: Encryptor, sealed: string): string => openingOnce(encryptor).decrypt(sealed);
 
 /** The secrets that sign now: the current one, and a rotated-out one until its overlap ends. */
 export function activeSecrets(hook: Pick<HookDoc, 'secrets'>, encryptor: Encryptor, now = new Date()): string[] {
@@ -39,7 +50,7 @@ export function activeSecrets(hook: Pick<HookDoc, 'secrets'>, encryptor: Encrypt
 /**
  * The signed request of one attempt. The body is serialised once and signed as sent;
  * `webhook-id` is the event id so receivers can deduplicate across attempts and replays.
- * The endpoint's custom headers (a receiver's credential) are unsealed here (once per sealed value, see openSealed).
+ * The endpoint's custom headers (a receiver's credential) are unsealed here (once per sealed value, see openingOnce).
  */
 export function prepareRequest(delivery: DeliveryDoc, event: EventDoc, hook: HookDoc, encryptor: Encryptor, now = new Date()): SendRequest {
   const body = JSON.stringify(presentEvent(event));
@@ -50,7 +61,7 @@ export function prepareRequest(delivery: DeliveryDoc, event: EventDoc, hook: Hoo
     body,
     headers: {
       // The endpoint's own headers first: the platform's below cannot be replaced (hooks/headers.ts refuses their names too).
-      ...(hook.sealedHeaders ? (JSON.parse(openSealed(encryptor, hook.sealedHeaders)) as HeaderSet) : {}),
+      ...openHeaders(openingOnce(encryptor), hook.sealedHeaders),
       'content-type': 'application/json',
       'user-agent': USER_AGENT,
       ...signatures,
