@@ -65,9 +65,10 @@ describe('the portal at every width, in Chromium', () => {
     const succeeded = deliveryLogRows(page).filter({ hasText: 'Succeeded' }).first();
     await succeeded.waitFor();
     expect(await tableReadingProblems(page)).toEqual([]);
-    // A delivery without a failure says so, rather than showing an empty "Failure reason"; one delivery is "1 delivery".
+    // A delivery without a failure says so, rather than showing an empty "Failure reason"; one delivery is "1 delivery", one hour "1 hour".
     expect(await succeeded.locator('[data-label="Failure reason"]').evaluate((cell) => ({ text: (cell as HTMLElement).innerText, danger: cell.classList.contains('failure') }))).toEqual({ text: '—', danger: false });
     await page.getByText(/^1 delivery · success/).waitFor();
+    await page.getByText("The chart's numbers (1 hour with deliveries)").waitFor();
     await checkPage(page, 'mobile-delivery-log');
     await page.getByRole('link', { name: 'API keys' }).click();
     await page.getByRole('region', { name: 'API keys' }).getByRole('row').nth(1).waitFor();

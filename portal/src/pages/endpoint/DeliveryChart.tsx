@@ -54,7 +54,7 @@ function ChartTable({ stats }: { stats: HookStatsOut }) {
   const rows = stats.buckets.filter((bucket) => bucket.total > 0);
   return (
     <details>
-      <summary>The chart's numbers ({rows.length} hours with deliveries)</summary>
+      <summary>The chart's numbers ({count(rows.length, 'hour', 'hours')} with deliveries)</summary>
       <DataTable label="The chart's numbers by hour" columns={['Hour', 'Succeeded', 'Failed', 'In progress', 'p95']}>
         {rows.map((bucket) => (
           <DataRow key={bucket.hour}>
