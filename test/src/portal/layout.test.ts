@@ -69,6 +69,20 @@ describe('the portal at every width, in Chromium', () => {
     expect(await succeeded.locator('[data-label="Failure reason"]').evaluate((cell) => ({ text: (cell as HTMLElement).innerText, danger: cell.classList.contains('failure') }))).toEqual({ text: '—', danger: false });
     await page.getByText(/^1 delivery · success/).waitFor();
     await page.getByText("The chart's numbers (1 hour with deliveries)").waitFor();
+    // Without a pointer (a phone has none) the chart's legend gives the range's totals, not uPlot's "--";
+    // with the pointer over an hour, that hour's figures; off the chart, the totals again.
+    const legend = () =>
+      page.locator('.chart .u-legend tr.u-series').evaluateAll((rows) => rows.map((row) => `${row.querySelector('.u-label')?.textContent}: ${row.querySelector('.u-value')?.textContent}`));
+    const totals = ['Time: last 24 hours', 'Succeeded: 1', 'Failed: 0', expect.stringMatching(/^p95 response time: \d+ ms$/)];
+    expect(await legend()).toEqual(totals);
+    const plotArea = page.locator('.chart .u-over');
+    const { width, height } = (await plotArea.boundingBox()) ?? { width: 0, height: 0 };
+    await plotArea.hover({ position: { x: width - 1, y: height / 2 } }); // the latest hour: this delivery's
+    await page.waitForFunction(() => !document.querySelector('.chart .u-legend .u-value')?.textContent?.startsWith('last'));
+    expect(await legend()).toEqual([expect.stringMatching(/^Time: .*\d/), 'Succeeded: 1', 'Failed: 0', expect.stringMatching(/^p95 response time: \d+ ms$/)]);
+    await page.mouse.move(1, 1);
+    await page.waitForFunction(() => document.querySelector('.chart .u-legend .u-value')?.textContent === 'last 24 hours');
+    expect(await legend()).toEqual(totals);
     await checkPage(page, 'mobile-delivery-log');
     await page.getByRole('link', { name: 'API keys' }).click();
     await page.getByRole('region', { name: 'API keys' }).getByRole('row').nth(1).waitFor();

@@ -14,18 +14,37 @@ function chartData(stats: HookStatsOut): uPlot.AlignedData {
   return [stats.buckets.map((b) => Date.parse(b.hour) / 1000), column((b) => b.succeeded), column((b) => b.failed), column((b) => b.p95Ms)];
 }
 
-function options(width: number): uPlot.Options {
+const hourLabel = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/**
+ * The legend's values: the hour under the pointer, or (with no pointer on the chart, as on a
+ * phone) the whole range's totals, instead of uPlot's "--".
+ */
+function legendValues(current: () => HookStatsOut) {
+  const whole = () => current().totals;
+  const bucketCount = (raw: number | null, idx: number | null, total: () => number) => (idx === null ? String(total()) : String(raw ?? 0));
+  return {
+    time: (_u: uPlot, raw: number | null, _s: number, idx: number | null) =>
+      idx === null || raw === null ? (current().range === '24h' ? 'last 24 hours' : 'last 7 days') : hourLabel.format(new Date(raw * 1000)),
+    succeeded: (_u: uPlot, raw: number | null, _s: number, idx: number | null) => bucketCount(raw, idx, () => whole().succeeded),
+    failed: (_u: uPlot, raw: number | null, _s: number, idx: number | null) => bucketCount(raw, idx, () => whole().failed),
+    p95: (_u: uPlot, raw: number | null, _s: number, idx: number | null) => (idx === null ? ms(whole().p95Ms) : ms(raw)),
+  };
+}
+
+function options(width: number, current: () => HookStatsOut): uPlot.Options {
   const bars = uPlot.paths.bars?.({ size: [0.6, 24] });
+  const values = legendValues(current);
   return {
     width,
     height: HEIGHT,
     scales: { x: { time: true }, count: { range: (_u, _min, max) => [0, Math.max(1, max)] }, ms: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
     axes: [{}, { scale: 'count', label: 'Deliveries' }, { scale: 'ms', side: 1, label: 'p95 ms', grid: { show: false } }],
     series: [
-      {},
-      { label: 'Succeeded', scale: 'count', stroke: '#1a7f37', fill: 'rgba(26,127,55,0.35)', ...(bars ? { paths: bars } : {}) },
-      { label: 'Failed', scale: 'count', stroke: '#b42318', fill: 'rgba(180,35,24,0.45)', ...(bars ? { paths: bars } : {}) },
-      { label: 'p95 response time', scale: 'ms', stroke: '#3b5bdb', width: 2, spanGaps: true },
+      { label: 'Time', value: values.time },
+      { label: 'Succeeded', scale: 'count', stroke: '#1a7f37', fill: 'rgba(26,127,55,0.35)', value: values.succeeded, ...(bars ? { paths: bars } : {}) },
+      { label: 'Failed', scale: 'count', stroke: '#b42318', fill: 'rgba(180,35,24,0.45)', value: values.failed, ...(bars ? { paths: bars } : {}) },
+      { label: 'p95 response time', scale: 'ms', stroke: '#3b5bdb', width: 2, spanGaps: true, value: values.p95 },
     ],
   };
 }
@@ -34,10 +53,12 @@ function options(width: number): uPlot.Options {
 function Plot({ stats }: { stats: HookStatsOut }) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
+  const current = useRef(stats);
+  current.current = stats;
   useEffect(() => {
     const element = box.current;
     if (!element) return;
-    plot.current = new uPlot(options(Math.max(280, element.clientWidth)), chartData(stats), element);
+    plot.current = new uPlot(options(Math.max(280, element.clientWidth), () => current.current), chartData(stats), element);
     const resize = new ResizeObserver(() => plot.current?.setSize({ width: Math.max(280, element.clientWidth), height: HEIGHT }));
     resize.observe(element);
     return () => {
@@ -46,7 +67,12 @@ function Plot({ stats }: { stats: HookStatsOut }) {
       plot.current = null;
     };
   }, []); // eslint-disable-line react-hooks/exhaustive-deps -- data updates below
-  useEffect(() => plot.current?.setData(chartData(stats)), [stats]);
+  useEffect(() => {
+    const chart = plot.current;
+    if (!chart) return;
+    chart.setData(chartData(stats));
+    chart.setLegend({ idxs: chart.series.map(() => chart.cursor.idx ?? null) }); // without a pointer, the new data's totals
+  }, [stats]);
   return <div ref={box} className="chart" role="img" aria-label="Deliveries per hour by outcome, with the p95 response time" />;
 }
 
